@@ -1,0 +1,108 @@
+//! Errors of the use cases, and the closed set of codes shells branch on.
+
+use casebook_store::{OpenError, StoreError};
+
+use crate::card::CardError;
+use crate::passphrase::WeakPassphrase;
+
+/// What kind of failure happened: the closed set the CLI maps to exit codes and the desktop app
+/// sends to the UI as `{code, message}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// Wrong passphrase, or the file is not a Casebook vault.
+    WrongPassphrase,
+    /// No vault where one was expected.
+    VaultNotFound,
+    /// The vault file is truncated or damaged.
+    VaultDamaged,
+    /// The vault was written by a newer Casebook.
+    VaultTooNew,
+    /// A new passphrase was refused as too weak.
+    WeakPassphrase,
+    /// Input from outside (a card, a key, a value) was malformed.
+    InvalidInput,
+    /// The thing to create already exists.
+    AlreadyExists,
+    /// The thing named does not exist.
+    NotFound,
+    /// The operating system refused access (read-only location, permissions).
+    AccessDenied,
+    /// Anything else: a bug or an unexpected database failure.
+    Internal,
+}
+
+impl ErrorCode {
+    /// A stable snake_case name for the code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::WrongPassphrase => "wrong_passphrase",
+            ErrorCode::VaultNotFound => "vault_not_found",
+            ErrorCode::VaultDamaged => "vault_damaged",
+            ErrorCode::VaultTooNew => "vault_too_new",
+            ErrorCode::WeakPassphrase => "weak_passphrase",
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::AlreadyExists => "already_exists",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::AccessDenied => "access_denied",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+/// A failed use case. Its message says what happened and what to do.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The vault could not be opened or created.
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    /// The vault refused a read or write.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A new passphrase was too weak.
+    #[error(transparent)]
+    WeakPassphrase(#[from] WeakPassphrase),
+    /// A contact card or key was malformed.
+    #[error(transparent)]
+    Card(#[from] CardError),
+    /// A word outside its vocabulary (TLP, phase, severity…).
+    #[error(transparent)]
+    Word(#[from] casebook_ledger::UnknownWord),
+    /// A value given by the user is not acceptable.
+    #[error("{0}")]
+    Invalid(String),
+    /// The identity stored in the vault could not be loaded.
+    #[error("the identity stored in this vault is unreadable ({0}); restore the vault from a backup")]
+    Identity(String),
+    /// A key could not be generated.
+    #[error("could not generate keys: {0}")]
+    KeyGeneration(String),
+}
+
+impl Error {
+    /// The code shells branch on.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Open(e) => match e {
+                OpenError::WrongPassphrase(_) => ErrorCode::WrongPassphrase,
+                OpenError::NotFound(_) | OpenError::NotAFolder(_) | OpenError::NotAFile(_) => {
+                    ErrorCode::VaultNotFound
+                }
+                OpenError::Damaged { .. } => ErrorCode::VaultDamaged,
+                OpenError::TooNew { .. } => ErrorCode::VaultTooNew,
+                OpenError::AlreadyExists(_) => ErrorCode::AlreadyExists,
+                OpenError::Io { .. } => ErrorCode::AccessDenied,
+                _ => ErrorCode::Internal,
+            },
+            Error::Store(e) => match e {
+                StoreError::Duplicate(_) => ErrorCode::AlreadyExists,
+                StoreError::NotFound(_) => ErrorCode::NotFound,
+                _ => ErrorCode::Internal,
+            },
+            Error::WeakPassphrase(_) => ErrorCode::WeakPassphrase,
+            Error::Card(_) | Error::Word(_) | Error::Invalid(_) => ErrorCode::InvalidInput,
+            Error::Identity(_) | Error::KeyGeneration(_) => ErrorCode::Internal,
+        }
+    }
+}

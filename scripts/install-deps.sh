@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the system packages Casebook needs to build and test, and only those missing.
+# Idempotent: a second run with everything present does nothing and needs no network.
+# Usage: scripts/install-deps.sh [core|desktop]   (default: core)
+set -euo pipefail
+
+want_core=(build-essential pkg-config libssl-dev age minisign zstd tar coreutils python3-venv)
+want_desktop=(libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
+  libayatana-appindicator3-dev file patchelf xvfb xauth webkit2gtk-driver imagemagick chromium)
+
+set_name=${1:-core}
+pkgs=("${want_core[@]}")
+if [ "$set_name" = desktop ]; then pkgs+=("${want_desktop[@]}"); fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
