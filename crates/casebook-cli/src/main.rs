@@ -99,6 +99,14 @@ enum IdentityCommand {
         /// Where to write the secret key (must not exist)
         file: PathBuf,
     },
+    /// Sign FILE with your minisign key; stock `minisign -V -p YOUR.pub -m FILE` checks it
+    Sign {
+        /// The file to sign
+        file: PathBuf,
+        /// Where to write the signature [default: FILE.minisig]
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -152,7 +160,9 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let code = e.downcast_ref::<casebook::Error>().map_or(1, |ce| exit_code(ce.code()));
+            let code = e
+                .downcast_ref::<casebook::Error>()
+                .map_or(1, |ce| exit_code(ce.code()));
             let _ = writeln!(std::io::stderr(), "casebook: {e:#}");
             if code == 3 {
                 let _ = writeln!(
@@ -272,7 +282,11 @@ fn run(cli: Cli) -> Result<()> {
             if ctx.json {
                 out_json(&json!({ "vault": v.dir(), "card": card_json(&v.card()) }))
             } else {
-                out(format!("Created vault at {}\n\nYour contact card:\n{}", v.dir().display(), v.card().to_text()))
+                out(format!(
+                    "Created vault at {}\n\nYour contact card:\n{}",
+                    v.dir().display(),
+                    v.card().to_text()
+                ))
             }
         }
         Command::Card { minisign_pub } => {
@@ -298,6 +312,19 @@ fn run(cli: Cli) -> Result<()> {
             v.note_identity_export()?;
             Ok(())
         }
+        Command::Identity(IdentityCommand::Sign { file, output }) => {
+            let v = ctx.open()?;
+            let data =
+                std::fs::File::open(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let sig = v.sign(std::io::BufReader::new(data))?;
+            let out_path = output.unwrap_or_else(|| {
+                let mut p = file.clone().into_os_string();
+                p.push(".minisig");
+                PathBuf::from(p)
+            });
+            write_public(&out_path, &sig)?;
+            out(format!("Signature written to {}", out_path.display()))
+        }
         Command::Partner(cmd) => partner(&ctx, cmd),
         Command::Passwd { new_passphrase_file } => {
             let mut v = ctx.open()?;
@@ -321,7 +348,13 @@ fn run(cli: Cli) -> Result<()> {
                 out_json(&json!({"entries": rows, "chain_ok": problem.is_none()}))?;
             } else {
                 for e in &entries {
-                    out(format!("{:>5}  {}  {:<16} {}", e.seq, fmt_time(e.at), e.action, e.detail))?;
+                    out(format!(
+                        "{:>5}  {}  {:<16} {}",
+                        e.seq,
+                        fmt_time(e.at),
+                        e.action,
+                        e.detail
+                    ))?;
                 }
                 if problem.is_none() {
                     out(format!("audit chain intact ({} entries)", entries.len()))?;
@@ -363,7 +396,13 @@ fn partner(ctx: &Ctx, cmd: PartnerCommand) -> Result<()> {
             };
             let max_tlp: casebook::Tlp = a.max_tlp.parse().map_err(casebook::Error::from)?;
             let v = ctx.open()?;
-            let p = v.add_partner(&card, &PartnerOptions { max_tlp, verified: a.verified })?;
+            let p = v.add_partner(
+                &card,
+                &PartnerOptions {
+                    max_tlp,
+                    verified: a.verified,
+                },
+            )?;
             if ctx.json {
                 out_json(&partner_json(&p))
             } else {
@@ -392,12 +431,20 @@ fn partner(ctx: &Ctx, cmd: PartnerCommand) -> Result<()> {
         PartnerCommand::Verify { name, fingerprint } => {
             let v = ctx.open()?;
             let p = v.verify_partner(&name, fingerprint.as_deref())?;
-            if ctx.json { out_json(&partner_json(&p)) } else { out(format!("Verified {}", partner_line(&p))) }
+            if ctx.json {
+                out_json(&partner_json(&p))
+            } else {
+                out(format!("Verified {}", partner_line(&p)))
+            }
         }
         PartnerCommand::Remove { name } => {
             let v = ctx.open()?;
             v.remove_partner(&name)?;
-            if ctx.json { out_json(&json!({"removed": name})) } else { out(format!("Removed partner {name}")) }
+            if ctx.json {
+                out_json(&json!({"removed": name}))
+            } else {
+                out(format!("Removed partner {name}"))
+            }
         }
     }
 }

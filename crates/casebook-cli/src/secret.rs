@@ -36,9 +36,8 @@ pub fn obtain(file: Option<&Path>, env: &str, prompt: &str, confirm: bool) -> Re
     }
     let first = Zeroizing::new(rpassword::prompt_password(prompt).context("cannot read the passphrase")?);
     if confirm {
-        let again = Zeroizing::new(
-            rpassword::prompt_password("Repeat it: ").context("cannot read the passphrase")?,
-        );
+        let again =
+            Zeroizing::new(rpassword::prompt_password("Repeat it: ").context("cannot read the passphrase")?);
         if *first != *again {
             bail!("the two passphrases differ; nothing was changed");
         }

@@ -68,8 +68,9 @@ impl Store {
 
     /// The whole audit log, oldest first, and the first row where the chain breaks, if any.
     pub fn audit_log(&self) -> Result<(Vec<AuditEntry>, Option<AuditProblem>), StoreError> {
-        let mut stmt =
-            self.conn.prepare("SELECT seq, at, action, detail, prev_hash, hash FROM audit ORDER BY seq")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, at, action, detail, prev_hash, hash FROM audit ORDER BY seq")?;
         let mut prev = [0u8; 32];
         let mut problem = None;
         let mut out = Vec::new();
@@ -84,8 +85,7 @@ impl Store {
             };
             let stored_prev = to_hash(r.get(4)?);
             if problem.is_none()
-                && (stored_prev != prev
-                    || chain(&prev, entry.at, &entry.action, &entry.detail) != entry.hash)
+                && (stored_prev != prev || chain(&prev, entry.at, &entry.action, &entry.detail) != entry.hash)
             {
                 problem = Some(AuditProblem { seq: entry.seq });
             }

@@ -105,6 +105,22 @@ impl Store {
         Ok(migrate::schema_version(&self.conn)?)
     }
 
+    /// The schema as SQLite holds it (`type name: sql` per object, by name), for snapshot tests.
+    pub fn schema_dump(&self) -> Result<String, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT type, name, coalesce(sql, '') FROM sqlite_master ORDER BY type, name")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(format!(
+                "-- {} {}\n{};\n",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?
+            ))
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?.join("\n"))
+    }
+
     /// Stores the owner's identity (once, at init).
     pub fn set_identity(&self, id: &IdentityRow) -> Result<(), StoreError> {
         self.conn.execute(

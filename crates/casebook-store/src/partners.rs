@@ -96,9 +96,9 @@ impl Store {
 
     /// Every partner, by name.
     pub fn partners(&self) -> Result<Vec<PartnerRow>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {COLUMNS} FROM partners ORDER BY name COLLATE NOCASE"))?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM partners ORDER BY name COLLATE NOCASE"
+        ))?;
         let rows = stmt.query_map([], row)?.collect::<Result<_, _>>()?;
         Ok(rows)
     }
@@ -106,7 +106,11 @@ impl Store {
     /// The partner with this name (case-insensitive).
     pub fn partner(&self, name: &str) -> Result<PartnerRow, StoreError> {
         self.conn
-            .query_row(&format!("SELECT {COLUMNS} FROM partners WHERE name = ?1"), [name], row)
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM partners WHERE name = ?1"),
+                [name],
+                row,
+            )
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("partner \"{name}\"")))
     }
@@ -120,9 +124,7 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                &format!(
-                    "SELECT {COLUMNS} FROM partners WHERE age_recipient = ?1 OR minisign_public = ?2"
-                ),
+                &format!("SELECT {COLUMNS} FROM partners WHERE age_recipient = ?1 OR minisign_public = ?2"),
                 [age_recipient, minisign_public],
                 row,
             )
@@ -143,7 +145,9 @@ impl Store {
 
     /// Removes a partner.
     pub fn remove_partner(&self, name: &str) -> Result<(), StoreError> {
-        let n = self.conn.execute("DELETE FROM partners WHERE name = ?1", [name])?;
+        let n = self
+            .conn
+            .execute("DELETE FROM partners WHERE name = ?1", [name])?;
         if n == 0 {
             return Err(StoreError::NotFound(format!("partner \"{name}\"")));
         }

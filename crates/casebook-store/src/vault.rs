@@ -1,4 +1,7 @@
 //! Opening, creating and rekeying the SQLCipher file.
+//!
+//! The only place in the workspace allowed to open a database connection (see clippy.toml).
+#![allow(clippy::disallowed_methods)]
 
 use std::fs;
 use std::io::{self, Read};
@@ -113,13 +116,16 @@ const SESSION_PRAGMAS: &str = "
 ";
 
 fn io_err<'p>(action: &'static str, path: &'p Path) -> impl FnOnce(io::Error) -> OpenError + 'p {
-    move |source| OpenError::Io { action, path: path.to_path_buf(), source }
+    move |source| OpenError::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Refuse to run on a SQLite that would silently ignore `PRAGMA key`.
 fn require_cipher(conn: &Connection) -> Result<(), OpenError> {
-    let version: Option<String> =
-        conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).ok();
+    let version: Option<String> = conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).ok();
     match version {
         Some(v) if !v.is_empty() => Ok(()),
         _ => Err(OpenError::NoEncryption),
@@ -142,13 +148,18 @@ fn check_file_shape(db: &Path) -> Result<u64, OpenError> {
     }
     let len = meta.len();
     if len == 0 {
-        return Err(OpenError::Damaged { path: db.to_path_buf(), reason: "the file is empty".into() });
+        return Err(OpenError::Damaged {
+            path: db.to_path_buf(),
+            reason: "the file is empty".into(),
+        });
     }
     if len % PAGE_SIZE != 0 {
         // Distinguish "some other file" from "our file, cut short": SQLCipher files have no
         // plaintext header, so a readable SQLite or text header means it is not a vault at all.
         let mut head = [0u8; 16];
-        let n = fs::File::open(db).and_then(|mut f| f.read(&mut head)).map_err(io_err("read", db))?;
+        let n = fs::File::open(db)
+            .and_then(|mut f| f.read(&mut head))
+            .map_err(io_err("read", db))?;
         if head[..n].starts_with(b"SQLite format 3") || len < PAGE_SIZE {
             return Err(OpenError::WrongPassphrase(db.to_path_buf()));
         }
@@ -164,14 +175,10 @@ fn check_file_shape(db: &Path) -> Result<u64, OpenError> {
 fn first_read(conn: &Connection, db: &Path) -> Result<(), OpenError> {
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
         Ok(_) => Ok(()),
-        Err(rusqlite::Error::SqliteFailure(e, _))
-            if e.code == rusqlite::ErrorCode::NotADatabase =>
-        {
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::NotADatabase => {
             Err(OpenError::WrongPassphrase(db.to_path_buf()))
         }
-        Err(rusqlite::Error::SqliteFailure(e, msg))
-            if e.code == rusqlite::ErrorCode::DatabaseCorrupt =>
-        {
+        Err(rusqlite::Error::SqliteFailure(e, msg)) if e.code == rusqlite::ErrorCode::DatabaseCorrupt => {
             Err(OpenError::Damaged {
                 path: db.to_path_buf(),
                 reason: msg.unwrap_or_else(|| "the database structure is corrupt".into()),
@@ -206,7 +213,10 @@ pub(crate) fn open(paths: &VaultPaths, passphrase: &str) -> Result<Connection, O
     first_read(&conn, &db)?;
     let version = migrate::schema_version(&conn)?;
     if version > migrate::latest() {
-        return Err(OpenError::TooNew { found: version, known: migrate::latest() });
+        return Err(OpenError::TooNew {
+            found: version,
+            known: migrate::latest(),
+        });
     }
     let page_count = conn.query_row("PRAGMA page_count", [], |r| r.get::<_, i64>(0))?;
     let wal = db.with_file_name(format!("{DB_FILE}-wal"));
@@ -219,7 +229,8 @@ pub(crate) fn open(paths: &VaultPaths, passphrase: &str) -> Result<Connection, O
             ),
         });
     }
-    conn.execute_batch(SESSION_PRAGMAS).map_err(|e| read_only_hint(e, &db))?;
+    conn.execute_batch(SESSION_PRAGMAS)
+        .map_err(|e| read_only_hint(e, &db))?;
     migrate::run(&conn).map_err(|e| read_only_hint(e, &db))?;
     Ok(conn)
 }
@@ -262,7 +273,8 @@ pub(crate) fn create(paths: &VaultPaths, passphrase: &str) -> Result<Connection,
     )
     .map_err(|e| read_only_hint(e, &db))?;
     apply_key(&conn, passphrase)?;
-    conn.execute_batch(SESSION_PRAGMAS).map_err(|e| read_only_hint(e, &db))?;
+    conn.execute_batch(SESSION_PRAGMAS)
+        .map_err(|e| read_only_hint(e, &db))?;
     migrate::run(&conn)?;
     restrict_permissions(&db, 0o600);
     for sub in [paths.blobs(), paths.tmp()] {

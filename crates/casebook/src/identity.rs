@@ -15,7 +15,9 @@ pub struct Identity {
 
 impl std::fmt::Debug for Identity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Identity").field("name", &self.row.name).finish_non_exhaustive()
+        f.debug_struct("Identity")
+            .field("name", &self.row.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -76,10 +78,10 @@ impl Identity {
 
     /// The minisign secret key, to sign with.
     pub fn minisign_secret(&self) -> Result<minisign::SecretKey, Error> {
-        minisign::SecretKey::from_unencrypted_box(minisign::SecretKeyBox::from_string(
-            &self.row.minisign_secret,
+        minisign::SecretKey::from_unencrypted_box(
+            minisign::SecretKeyBox::from_string(&self.row.minisign_secret)
+                .map_err(|e| Error::Identity(e.to_string()))?,
         )
-        .map_err(|e| Error::Identity(e.to_string()))?)
         .map_err(|e| Error::Identity(e.to_string()))
     }
 

@@ -18,11 +18,11 @@ use std::path::Path;
 
 use casebook_store::{NewPartner, Store};
 
+pub use card::{Card, CardError};
 pub use casebook_ledger::{
     AssetKind, Compromise, ObservableType, Pap, Phase, Severity, Storage, TaskStatus, Tlp, UnknownWord,
 };
 pub use casebook_store::{AuditEntry, AuditProblem, PartnerRow as Partner};
-pub use card::{Card, CardError};
 pub use error::{Error, ErrorCode};
 pub use identity::Identity;
 
@@ -49,7 +49,10 @@ pub struct PartnerOptions {
 
 impl Default for PartnerOptions {
     fn default() -> Self {
-        Self { max_tlp: Tlp::Amber, verified: false }
+        Self {
+            max_tlp: Tlp::Amber,
+            verified: false,
+        }
     }
 }
 
@@ -72,10 +75,19 @@ impl Vault {
         passphrase::require_strong(passphrase, &words)?;
         let identity = Identity::generate(name, org, now_us())?;
         // Validate the name and org the way a partner's parser will, before anything is written.
-        Card::new(name, org, &identity.card().age_recipient, &identity.card().minisign_public)?;
+        Card::new(
+            name,
+            org,
+            &identity.card().age_recipient,
+            &identity.card().minisign_public,
+        )?;
         let store = Store::create(dir, passphrase)?;
         store.set_identity(identity.row())?;
-        store.audit(now_us(), "init", &format!("identity {}", identity.card().fingerprint()))?;
+        store.audit(
+            now_us(),
+            "init",
+            &format!("identity {}", identity.card().fingerprint()),
+        )?;
         Ok(Self { store, identity })
     }
 
@@ -104,8 +116,11 @@ impl Vault {
     /// Changes the passphrase in place. The new one must be strong; the old one stops working.
     pub fn change_passphrase(&mut self, new_passphrase: &str) -> Result<(), Error> {
         let card = self.card();
-        let words: Vec<&str> =
-            card.name.split_whitespace().chain(card.org.split_whitespace()).collect();
+        let words: Vec<&str> = card
+            .name
+            .split_whitespace()
+            .chain(card.org.split_whitespace())
+            .collect();
         passphrase::require_strong(new_passphrase, &words)?;
         self.store.rekey(new_passphrase)?;
         self.store.audit(now_us(), "passwd", "passphrase changed")?;
@@ -116,7 +131,9 @@ impl Vault {
     pub fn add_partner(&self, card: &Card, opts: &PartnerOptions) -> Result<Partner, Error> {
         let me = self.card();
         if card.age_recipient == me.age_recipient || card.minisign_public == me.minisign_public {
-            return Err(Error::Invalid("this is your own contact card, not a partner's".into()));
+            return Err(Error::Invalid(
+                "this is your own contact card, not a partner's".into(),
+            ));
         }
         let now = now_us();
         self.store.insert_partner(&NewPartner {
@@ -163,7 +180,8 @@ impl Vault {
         }
         let now = now_us();
         self.store.set_partner_verified(&p.name, now)?;
-        self.store.audit(now, "partner-verify", &format!("{} {}", p.name, p.fingerprint))?;
+        self.store
+            .audit(now, "partner-verify", &format!("{} {}", p.name, p.fingerprint))?;
         Ok(self.store.partner(&p.name)?)
     }
 
@@ -171,7 +189,11 @@ impl Vault {
     pub fn remove_partner(&self, name: &str) -> Result<(), Error> {
         let p = self.store.partner(name)?;
         self.store.remove_partner(&p.name)?;
-        self.store.audit(now_us(), "partner-remove", &format!("{} {}", p.name, p.fingerprint))?;
+        self.store.audit(
+            now_us(),
+            "partner-remove",
+            &format!("{} {}", p.name, p.fingerprint),
+        )?;
         Ok(())
     }
 
@@ -180,9 +202,21 @@ impl Vault {
         Ok(self.store.audit_log()?)
     }
 
+    /// Signs `data` with the owner's minisign key; returns the `.minisig` text stock `minisign -V` checks.
+    pub fn sign(&self, data: impl std::io::Read) -> Result<String, Error> {
+        let card = self.card();
+        let sk = self.identity.minisign_secret()?;
+        let pk = self.identity.minisign_public()?;
+        let trusted = format!("signed by {} ({}) {}", card.name, card.org, card.fingerprint());
+        minisign::sign(Some(&pk), &sk, data, Some(&trusted), Some("casebook signature"))
+            .map(|b| b.into_string())
+            .map_err(|e| Error::Identity(e.to_string()))
+    }
+
     /// Records in the audit log that the age identity was exported (the file itself is the caller's).
     pub fn note_identity_export(&self) -> Result<(), Error> {
-        self.store.audit(now_us(), "identity-export", "age identity exported to a file")?;
+        self.store
+            .audit(now_us(), "identity-export", "age identity exported to a file")?;
         Ok(())
     }
 }

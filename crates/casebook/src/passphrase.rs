@@ -29,6 +29,8 @@ pub fn strength(passphrase: &str, context: &[&str]) -> Strength {
         Some(format!(
             "it has {chars} characters; use at least {MIN_CHARS} (four or five random words work well)"
         ))
+    } else if rest_without(passphrase, context) < 8 {
+        Some("it is mostly your name or organisation, which an attacker tries first".into())
     } else if score < 3 {
         let hint = entropy
             .feedback()
@@ -43,6 +45,18 @@ pub fn strength(passphrase: &str, context: &[&str]) -> Strength {
         None
     };
     Strength { score, problem }
+}
+
+/// How many letters and digits remain once the context words are taken out.
+fn rest_without(passphrase: &str, context: &[&str]) -> usize {
+    let mut rest = passphrase.to_lowercase();
+    for w in context {
+        let w = w.to_lowercase();
+        if w.chars().count() >= 3 {
+            rest = rest.replace(&w, "");
+        }
+    }
+    rest.chars().filter(|c| c.is_alphanumeric()).count()
 }
 
 /// Refuses a passphrase that is too short or too easy to guess, with the reason.
@@ -71,7 +85,12 @@ mod tests {
 
     #[test]
     fn owner_name_does_not_count_as_strength() {
-        assert!(require_strong("alicemartin2026", &["alice", "martin"]).is_err());
+        let ctx = ["alice", "martin", "cert-lyon"];
+        for p in ["alicemartin2026", "Alice-Martin-CERT-Lyon", "martin alice 12"] {
+            let e = require_strong(p, &ctx).unwrap_err();
+            assert!(e.reason.contains("name or organisation"), "{p}: {e}");
+        }
+        require_strong("alice copper lantern drift", &ctx).unwrap();
     }
 
     #[test]

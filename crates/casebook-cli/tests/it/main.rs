@@ -1,0 +1,14 @@
+//! End-to-end tests of the real `casebook` binary, and interop with stock tools nobody here wrote
+//! (Debian `age`, `minisign`; PyPI `sqlcipher3`). `make test` installs those tools first.
+
+/// Temp vault folders, running the binary, locating stock tools.
+mod util;
+
+/// init, open failures, passwd: messages and exit codes.
+mod vault;
+
+/// Contact cards and partners: exchange, stock keys, malformed cards, duplicates.
+mod partners;
+
+/// Stock tools read what Casebook writes: sqlcipher3, minisign, age; no plaintext on disk.
+mod interop;

@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Prints a table of the latest criterion results: median time per iteration and, where a
+benchmark declared a throughput, the median rate. Usage: bench-table.py target/criterion"""
+import json
+import pathlib
+import sys
+
+
+def human_time(ns: float) -> str:
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
+        if ns >= scale:
+            return f"{ns / scale:.3f} {unit}"
+    return f"{ns:.1f} ns"
+
+
+def main() -> int:
+    root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "target/criterion")
+    rows = []
+    for est in sorted(root.glob("**/new/estimates.json")):
+        bench_dir = est.parent.parent
+        name = str(bench_dir.relative_to(root))
+        median_ns = json.loads(est.read_text())["median"]["point_estimate"]
+        rate = ""
+        bench_json = est.parent / "benchmark.json"
+        if bench_json.exists():
+            tp = json.loads(bench_json.read_text()).get("throughput")
+            if tp:
+                kind, amount = next(iter(tp.items()))
+                per_s = amount / (median_ns / 1e9)
+                rate = f"{per_s:,.0f} {'elements' if kind == 'Elements' else 'bytes'}/s"
+        rows.append((name, human_time(median_ns), rate))
+    extra = root / "casebook-extra.json"
+    if extra.exists():
+        for name, value in json.loads(extra.read_text()).items():
+            rows.append((name, "", value))
+    if not rows:
+        print(f"no criterion results under {root}", file=sys.stderr)
+        return 1
+    w = max(len(r[0]) for r in rows)
+    print(f"{'benchmark':<{w}}  {'median':>12}  rate")
+    print(f"{'-' * w}  {'-' * 12}  {'-' * 20}")
+    for name, t, rate in rows:
+        print(f"{name:<{w}}  {t:>12}  {rate}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
