@@ -42,6 +42,23 @@ macro_rules! vocabulary {
             }
         }
 
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                // The ledger format is exact: only the lower-case word itself is accepted.
+                $(if s == $text { return Ok($name::$variant); })+
+                Err(serde::de::Error::custom(format!(
+                    "\"{}\" is not a valid {}", s, $what
+                )))
+            }
+        }
+
         impl FromStr for $name {
             type Err = UnknownWord;
             fn from_str(s: &str) -> Result<Self, UnknownWord> {
