@@ -1,6 +1,8 @@
 //! `casebook`: the command-line shell over the `casebook` crate. Parses, calls one use case, renders.
 #![forbid(unsafe_code)]
 
+mod cases;
+mod progress;
 mod secret;
 
 use std::io::Write;
@@ -25,7 +27,8 @@ Exit codes:
   8   invalid input (malformed card, key or value)
   9   already exists (duplicate partner, existing vault)
   10  not found (partner, case)
-  11  access denied (read-only location, permissions)";
+  11  access denied (read-only location, permissions)
+  12  verification failed (tampered history, missing or altered evidence)";
 
 fn exit_code(code: ErrorCode) -> u8 {
     match code {
@@ -38,6 +41,7 @@ fn exit_code(code: ErrorCode) -> u8 {
         ErrorCode::AlreadyExists => 9,
         ErrorCode::NotFound => 10,
         ErrorCode::AccessDenied => 11,
+        ErrorCode::VerifyFailed => 12,
         _ => 1,
     }
 }
@@ -90,6 +94,44 @@ enum Command {
     },
     /// Show the vault's audit log and check its hash chain
     Audit,
+    /// Cases: new, list, show, edit, phase, close
+    #[command(subcommand)]
+    Case(cases::CaseCommand),
+    /// Timeline events: add, list, edit, flag
+    #[command(subcommand)]
+    Event(cases::EventCommand),
+    /// Observables and IOCs: add, list
+    #[command(subcommand)]
+    Observable(cases::ObservableCommand),
+    /// Tasks: add, list, start, done, block
+    #[command(subcommand)]
+    Task(cases::TaskCommand),
+    /// Notes: add, list
+    #[command(subcommand)]
+    Note(cases::NoteCommand),
+    /// Assets: add, list
+    #[command(subcommand)]
+    Asset(cases::AssetCommand),
+    /// Evidence: add, list, custody, export
+    #[command(subcommand)]
+    Evidence(cases::EvidenceCommand),
+    /// A case's signed history: commits, authors, and conflicts with both values
+    History {
+        /// Case id or unique prefix
+        case: String,
+    },
+    /// Recompute a case's state (or every case's) from its commits alone
+    Rebuild {
+        /// Case id or unique prefix [default: every case]
+        case: Option<String>,
+    },
+    /// Check every commit's id, signature, parents and ops_root, and every evidence blob
+    Verify {
+        /// Case id or unique prefix [default: every case]
+        case: Option<String>,
+    },
+    /// List the playbook templates for `case new --template`
+    Playbooks,
 }
 
 #[derive(Subcommand)]
@@ -181,10 +223,10 @@ fn default_vault() -> Result<PathBuf> {
     Ok(dirs.data_dir().join("vault"))
 }
 
-struct Ctx {
-    vault: PathBuf,
+pub(crate) struct Ctx {
+    pub(crate) vault: PathBuf,
     passphrase_file: Option<PathBuf>,
-    json: bool,
+    pub(crate) json: bool,
 }
 
 impl Ctx {
@@ -197,23 +239,23 @@ impl Ctx {
         )
     }
 
-    fn open(&self) -> Result<Vault> {
+    pub(crate) fn open(&self) -> Result<Vault> {
         let pass = self.passphrase(false)?;
         Ok(Vault::open(&self.vault, &pass)?)
     }
 }
 
-fn out(text: impl AsRef<str>) -> Result<()> {
+pub(crate) fn out(text: impl AsRef<str>) -> Result<()> {
     let mut o = std::io::stdout().lock();
     writeln!(o, "{}", text.as_ref())?;
     Ok(())
 }
 
-fn out_json(v: &serde_json::Value) -> Result<()> {
+pub(crate) fn out_json(v: &serde_json::Value) -> Result<()> {
     out(serde_json::to_string_pretty(v)?)
 }
 
-fn read_input(path: &Path) -> Result<String> {
+pub(crate) fn read_input(path: &Path) -> Result<String> {
     if path == Path::new("-") {
         let mut s = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).context("cannot read standard input")?;
@@ -326,6 +368,17 @@ fn run(cli: Cli) -> Result<()> {
             out(format!("Signature written to {}", out_path.display()))
         }
         Command::Partner(cmd) => partner(&ctx, cmd),
+        Command::Case(cmd) => cases::case(&ctx, cmd),
+        Command::Event(cmd) => cases::event(&ctx, cmd),
+        Command::Observable(cmd) => cases::observable(&ctx, cmd),
+        Command::Task(cmd) => cases::task(&ctx, cmd),
+        Command::Note(cmd) => cases::note(&ctx, cmd),
+        Command::Asset(cmd) => cases::asset(&ctx, cmd),
+        Command::Evidence(cmd) => cases::evidence(&ctx, cmd),
+        Command::History { case } => cases::history(&ctx, &case),
+        Command::Rebuild { case } => cases::rebuild(&ctx, case.as_deref()),
+        Command::Verify { case } => cases::verify(&ctx, case.as_deref()),
+        Command::Playbooks => cases::playbooks(&ctx),
         Command::Passwd { new_passphrase_file } => {
             let mut v = ctx.open()?;
             let new = secret::obtain(

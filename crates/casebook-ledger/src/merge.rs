@@ -166,6 +166,11 @@ impl Dag {
         self.parents.contains_key(id)
     }
 
+    /// A commit's parents (empty if unknown).
+    pub fn parents(&self, id: &CommitId) -> &[CommitId] {
+        self.parents.get(id).map_or(&[], Vec::as_slice)
+    }
+
     /// A commit's hlc.
     pub fn hlc(&self, id: &CommitId) -> Option<u64> {
         self.hlc.get(id).copied()

@@ -270,7 +270,9 @@ fn url(v: &str) -> Result<String, &'static str> {
         let h = ipv4(h).map_or_else(|| domain(h, false), Ok)?;
         (h, p)
     };
-    let port_ok = port.strip_prefix(':').is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let port_ok = port
+        .strip_prefix(':')
+        .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     if !port.is_empty() && !port_ok {
         return Err("the port is not a number");
     }

@@ -17,9 +17,13 @@
 #![deny(missing_docs)]
 
 mod audit;
+mod blobs;
+mod ledger;
 pub mod migrate;
 mod partners;
+mod query;
 mod vault;
+mod verify;
 
 use std::path::Path;
 
@@ -27,8 +31,12 @@ use rusqlite::Connection;
 use zeroize::Zeroizing;
 
 pub use audit::{AuditEntry, AuditProblem};
+pub use blobs::{BlobError, BlobInfo};
+pub use ledger::{CommitWriter, Imported, LedgerError};
 pub use partners::{NewPartner, PartnerRow};
+pub use query::{CommitRow, Conflict, ConflictSide, EventFilter, RecordRow};
 pub use vault::{DB_FILE, OpenError, VaultPaths};
+pub use verify::{VerifyFailure, VerifyReport};
 
 /// A failure while reading or writing an open vault.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +51,9 @@ pub enum StoreError {
     /// The vault has no identity yet (it was never initialised completely).
     #[error("this vault has no identity; it was not initialised completely")]
     NoIdentity,
+    /// Stored data does not make sense (a bug, or the file was altered outside Casebook).
+    #[error("the vault's stored data is inconsistent: {0}; run `casebook verify`")]
+    Corrupt(String),
     /// The database refused the operation.
     #[error("vault database error: {0}")]
     Sql(#[from] rusqlite::Error),

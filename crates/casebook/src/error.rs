@@ -1,6 +1,6 @@
 //! Errors of the use cases, and the closed set of codes shells branch on.
 
-use casebook_store::{OpenError, StoreError};
+use casebook_store::{BlobError, LedgerError, OpenError, StoreError};
 
 use crate::card::CardError;
 use crate::passphrase::WeakPassphrase;
@@ -28,6 +28,8 @@ pub enum ErrorCode {
     NotFound,
     /// The operating system refused access (read-only location, permissions).
     AccessDenied,
+    /// Stored history or evidence failed verification.
+    VerifyFailed,
     /// Anything else: a bug or an unexpected database failure.
     Internal,
 }
@@ -45,6 +47,7 @@ impl ErrorCode {
             ErrorCode::AlreadyExists => "already_exists",
             ErrorCode::NotFound => "not_found",
             ErrorCode::AccessDenied => "access_denied",
+            ErrorCode::VerifyFailed => "verify_failed",
             ErrorCode::Internal => "internal",
         }
     }
@@ -66,6 +69,15 @@ pub enum Error {
     /// A contact card or key was malformed.
     #[error(transparent)]
     Card(#[from] CardError),
+    /// An evidence blob is missing, altered or unreadable.
+    #[error(transparent)]
+    Blob(#[from] BlobError),
+    /// Commits from elsewhere could not be stored.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// `verify` found a problem.
+    #[error("{0}")]
+    VerifyFailed(String),
     /// A word outside its vocabulary (TLP, phase, severity…).
     #[error(transparent)]
     Word(#[from] casebook_ledger::UnknownWord),
@@ -81,6 +93,15 @@ pub enum Error {
 }
 
 impl Error {
+    fn code_of_store(e: &StoreError) -> ErrorCode {
+        match e {
+            StoreError::Duplicate(_) => ErrorCode::AlreadyExists,
+            StoreError::NotFound(_) => ErrorCode::NotFound,
+            StoreError::Corrupt(_) => ErrorCode::VerifyFailed,
+            _ => ErrorCode::Internal,
+        }
+    }
+
     /// The code shells branch on.
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -95,12 +116,12 @@ impl Error {
                 OpenError::Io { .. } => ErrorCode::AccessDenied,
                 _ => ErrorCode::Internal,
             },
-            Error::Store(e) => match e {
-                StoreError::Duplicate(_) => ErrorCode::AlreadyExists,
-                StoreError::NotFound(_) => ErrorCode::NotFound,
-                _ => ErrorCode::Internal,
-            },
+            Error::Store(e) => Error::code_of_store(e),
             Error::WeakPassphrase(_) => ErrorCode::WeakPassphrase,
+            Error::Blob(BlobError::Io(_)) => ErrorCode::Internal,
+            Error::Blob(_) | Error::VerifyFailed(_) => ErrorCode::VerifyFailed,
+            Error::Ledger(LedgerError::Store(e)) => Error::code_of_store(e),
+            Error::Ledger(_) => ErrorCode::InvalidInput,
             Error::Card(_) | Error::Word(_) | Error::Invalid(_) => ErrorCode::InvalidInput,
             Error::Identity(_) | Error::KeyGeneration(_) => ErrorCode::Internal,
         }

@@ -10,19 +10,31 @@
 #![deny(missing_docs)]
 
 pub mod card;
+mod cases;
 mod error;
 mod identity;
 pub mod passphrase;
+pub mod playbook;
+pub mod time;
 
 use std::path::Path;
 
 use casebook_store::{NewPartner, Store};
 
 pub use card::{Card, CardError};
+pub use casebook_ledger::records::{self, from_fields, to_fields};
+pub use casebook_ledger::{
+    AssetFields, CaseFields, CaseId, Commit, CommitId, CustodyFields, EventFields, EvidenceFields,
+    NoteFields, ObservableFields, RecordId, RecordKind, TaskFields,
+};
 pub use casebook_ledger::{
     AssetKind, Compromise, ObservableType, Pap, Phase, Severity, Storage, TaskStatus, Tlp, UnknownWord,
 };
-pub use casebook_store::{AuditEntry, AuditProblem, PartnerRow as Partner};
+pub use casebook_store::{
+    AuditEntry, AuditProblem, CommitRow, Conflict, ConflictSide, EventFilter, Imported,
+    PartnerRow as Partner, VerifyFailure, VerifyReport,
+};
+pub use cases::{CaseCheck, CaseOverview, NewCase, NewEvent, Record, record_json};
 pub use error::{Error, ErrorCode};
 pub use identity::Identity;
 

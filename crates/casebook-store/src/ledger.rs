@@ -1,0 +1,735 @@
+//! Persisting commits and keeping the materialized tables in step with them.
+//!
+//! Every commit is stored as its exact bytes, with its op lines in `op_chunks`; the records it changes
+//! are updated in the same transaction, through the ledger's merge rule ([`casebook_ledger::merge`]).
+//! `rebuild` recomputes a case's records from its commits alone.
+
+use std::collections::{HashMap, HashSet};
+
+use casebook_ledger::commit::{self, CommitBuilder, Signer};
+use casebook_ledger::merge::{Entry, FieldState, RecordState, Stamp};
+use casebook_ledger::op::DELETED;
+use casebook_ledger::{CaseId, Commit, CommitError, CommitId, Dag, KeyId, Op, OpLine, RecordKind};
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde_json::{Map, Value};
+
+use crate::{Store, StoreError};
+
+/// Op lines are stored in chunks of about this many bytes.
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// Why commits could not be stored.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LedgerError {
+    /// A commit failed verification.
+    #[error("commit {id}: {source}")]
+    Commit {
+        /// The commit's id (hex).
+        id: String,
+        /// What is wrong.
+        #[source]
+        source: CommitError,
+    },
+    /// Parents are missing: the commits cannot be applied yet.
+    #[error("missing parent commits: {}", .0.join(", "))]
+    MissingParents(Vec<String>),
+    /// The vault refused.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for LedgerError {
+    fn from(e: rusqlite::Error) -> Self {
+        LedgerError::Store(e.into())
+    }
+}
+
+/// Which earlier writes a commit supersedes.
+enum Superseded<'a> {
+    /// Everything already in the case: a local commit made on top of all heads.
+    All,
+    /// The commit's ancestors.
+    Ancestors(&'a HashSet<CommitId>),
+}
+
+/// A case's commits as the merge needs them, loaded for the length of one transaction.
+pub(crate) struct CaseIndex {
+    pub(crate) case_seq: i64,
+    dag: Option<Dag>,
+    stamps: HashMap<i64, (u64, KeyId, CommitId)>,
+    seqs: HashMap<CommitId, i64>,
+}
+
+impl CaseIndex {
+    fn empty(case_seq: i64) -> Self {
+        Self {
+            case_seq,
+            dag: None,
+            stamps: HashMap::new(),
+            seqs: HashMap::new(),
+        }
+    }
+
+    /// Loads every commit of the case (seq, hlc, key, id, parents).
+    pub(crate) fn load(tx: &rusqlite::Connection, case_seq: i64) -> rusqlite::Result<Self> {
+        let mut idx = Self::empty(case_seq);
+        let mut dag = Dag::new();
+        let mut parents: HashMap<i64, Vec<CommitId>> = HashMap::new();
+        {
+            let mut stmt = tx.prepare_cached(
+                "SELECT p.child, p.parent FROM commit_parents p JOIN commits c ON c.seq = p.child \
+                 WHERE c.case_seq = ?1",
+            )?;
+            let mut rows = stmt.query([case_seq])?;
+            while let Some(r) = rows.next()? {
+                parents
+                    .entry(r.get(0)?)
+                    .or_default()
+                    .push(commit_id(r.get_ref(1)?.as_blob()?));
+            }
+        }
+        let mut stmt = tx.prepare_cached(
+            "SELECT seq, hlc, author_key, id FROM commits WHERE case_seq = ?1 ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([case_seq])?;
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            let hlc = r.get::<_, i64>(1)? as u64;
+            let key = KeyId(r.get::<_, i64>(2)? as u64);
+            let id = commit_id(r.get_ref(3)?.as_blob()?);
+            dag.insert(id, parents.remove(&seq).unwrap_or_default(), hlc);
+            idx.register(seq, hlc, key, id);
+        }
+        idx.dag = Some(dag);
+        Ok(idx)
+    }
+
+    fn register(&mut self, seq: i64, hlc: u64, key: KeyId, id: CommitId) {
+        self.stamps.insert(seq, (hlc, key, id));
+        self.seqs.insert(id, seq);
+    }
+
+    fn stamp(&self, seq: i64, op: u32) -> Result<Stamp, StoreError> {
+        let (hlc, author, commit) =
+            self.stamps.get(&seq).copied().ok_or_else(|| {
+                StoreError::Corrupt(format!("record provenance names unknown commit #{seq}"))
+            })?;
+        Ok(Stamp {
+            hlc,
+            author,
+            op_index: op,
+            commit,
+        })
+    }
+
+    fn seq_of(&self, id: &CommitId) -> Result<i64, StoreError> {
+        self.seqs
+            .get(id)
+            .copied()
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown commit {id}")))
+    }
+}
+
+pub(crate) fn commit_id(b: &[u8]) -> CommitId {
+    let mut a = [0u8; 32];
+    if b.len() == 32 {
+        a.copy_from_slice(b);
+    }
+    CommitId(a)
+}
+
+/// Local seq of a case, created on first use.
+fn case_seq(tx: &rusqlite::Connection, case: &CaseId, create: bool) -> rusqlite::Result<Option<i64>> {
+    let found: Option<i64> = tx
+        .prepare_cached("SELECT seq FROM cases WHERE id = ?1")?
+        .query_row([case.as_bytes().as_slice()], |r| r.get(0))
+        .optional()?;
+    if found.is_some() || !create {
+        return Ok(found);
+    }
+    tx.prepare_cached("INSERT INTO cases (id) VALUES (?1)")?
+        .execute([case.as_bytes().as_slice()])?;
+    Ok(Some(tx.last_insert_rowid()))
+}
+
+// ---- provenance encoding -------------------------------------------------------------------------
+
+fn pair(v: &Value) -> Option<(i64, u32)> {
+    let a = v.as_array()?;
+    Some((a.first()?.as_i64()?, a.get(1)?.as_u64()? as u32))
+}
+
+/// Rebuilds a record's merge state from its stored `data` and `prov`.
+pub(crate) fn decode(
+    kind: RecordKind,
+    data: &str,
+    prov: &str,
+    idx: &CaseIndex,
+) -> Result<RecordState, StoreError> {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("record state unreadable: {what}"));
+    let data: Map<String, Value> = serde_json::from_str(data).map_err(|_| corrupt("data"))?;
+    let prov: Map<String, Value> = serde_json::from_str(prov).map_err(|_| corrupt("prov"))?;
+    let default = prov.get("*").and_then(pair);
+    let mut state = RecordState::new(kind);
+    for (name, value) in data {
+        let mut entries = Vec::new();
+        match prov.get(&name) {
+            Some(Value::Array(list)) => {
+                for e in list {
+                    let (seq, op) = pair(e).ok_or_else(|| corrupt("entry"))?;
+                    let v = e
+                        .as_array()
+                        .and_then(|a| a.get(2))
+                        .cloned()
+                        .unwrap_or_else(|| value.clone());
+                    entries.push(Entry {
+                        stamp: idx.stamp(seq, op)?,
+                        value: v,
+                    });
+                }
+            }
+            _ => {
+                let (seq, op) = default.ok_or_else(|| corrupt("no default stamp"))?;
+                entries.push(Entry {
+                    stamp: idx.stamp(seq, op)?,
+                    value: value.clone(),
+                });
+            }
+        }
+        entries.sort_by_key(|e| e.stamp);
+        state.fields.insert(name, FieldState { entries });
+    }
+    Ok(state)
+}
+
+/// Stored form of a record: (data, prov, number of fields in conflict).
+pub(crate) fn encode(state: &RecordState, idx: &CaseIndex) -> Result<(String, String, i64), StoreError> {
+    let mut data = Map::new();
+    let mut prov = Map::new();
+    let mut default: Option<(i64, u32)> = None;
+    let mut conflicts = 0;
+    for (name, field) in &state.fields {
+        let Some(winner) = field.winner() else { continue };
+        data.insert(name.clone(), winner.value.clone());
+        if field.in_conflict() {
+            conflicts += 1;
+        }
+        let w = (idx.seq_of(&winner.stamp.commit)?, winner.stamp.op_index);
+        if field.entries.len() == 1 {
+            match default {
+                None => {
+                    default = Some(w);
+                    continue;
+                }
+                Some(d) if d == w => continue,
+                Some(_) => {}
+            }
+        }
+        let mut list = Vec::with_capacity(field.entries.len());
+        for e in &field.entries {
+            let seq = idx.seq_of(&e.stamp.commit)?;
+            let mut item = vec![Value::from(seq), Value::from(e.stamp.op_index)];
+            if !std::ptr::eq(e, winner) {
+                item.push(e.value.clone());
+            }
+            list.push(Value::Array(item));
+        }
+        prov.insert(name.clone(), Value::Array(list));
+    }
+    if let Some((s, o)) = default {
+        prov.insert("*".into(), Value::Array(vec![s.into(), o.into()]));
+    }
+    Ok((
+        Value::Object(data).to_string(),
+        Value::Object(prov).to_string(),
+        conflicts,
+    ))
+}
+
+// ---- applying ops --------------------------------------------------------------------------------
+
+/// Denormalized columns kept for queries.
+struct Columns {
+    lookup: Option<String>,
+    occurred_at: Option<i64>,
+    host: Option<String>,
+    source: Option<String>,
+    phase: Option<String>,
+    key_event: Option<bool>,
+    deleted: bool,
+}
+
+fn columns(kind: RecordKind, v: &Map<String, Value>) -> Columns {
+    let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    let lookup = match kind {
+        RecordKind::Observable => match (
+            v.get("type").and_then(Value::as_str),
+            v.get("value").and_then(Value::as_str),
+        ) {
+            (Some(t), Some(val)) => Some(format!("{t}\t{val}")),
+            _ => None,
+        },
+        RecordKind::Evidence => s("sha256"),
+        _ => None,
+    };
+    let event = kind == RecordKind::Event;
+    Columns {
+        lookup,
+        occurred_at: if event {
+            v.get("occurred_at").and_then(Value::as_i64)
+        } else {
+            None
+        },
+        host: if event { s("host") } else { None },
+        source: if event { s("source") } else { None },
+        phase: if event { s("phase") } else { None },
+        key_event: if event {
+            v.get("key_event").and_then(Value::as_bool)
+        } else {
+            None
+        },
+        deleted: v.get(DELETED) == Some(&Value::Bool(true)),
+    }
+}
+
+/// Applies one op of commit `seq` (with `stamp`) to the records.
+fn apply_op(
+    tx: &rusqlite::Connection,
+    idx: &mut CaseIndex,
+    op: &Op,
+    seq: i64,
+    stamp: Stamp,
+    superseded: &Superseded<'_>,
+) -> Result<(), StoreError> {
+    let fields = op.effective_fields();
+    let id = op.id.as_bytes().as_slice();
+    // Fast path: a record this case has never seen.
+    let c = columns(op.kind, &fields);
+    let prov = format!("{{\"*\":[{seq},{}]}}", stamp.op_index);
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO records (case_seq, kind, id, deleted, created_seq, updated_seq, data, prov, lookup, \
+             occurred_at, host, source, phase, key_event) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, \
+             ?11, ?12, ?13) ON CONFLICT (case_seq, kind, id) DO NOTHING",
+        )?
+        .execute(params![
+            idx.case_seq,
+            op.kind.code(),
+            id,
+            c.deleted,
+            seq,
+            Value::Object(fields.clone().into_owned()).to_string(),
+            prov,
+            c.lookup,
+            c.occurred_at,
+            c.host,
+            c.source,
+            c.phase,
+            c.key_event
+        ])?;
+    if inserted == 1 {
+        return Ok(());
+    }
+    let (rowid, data, prov): (i64, String, String) = tx
+        .prepare_cached(
+            "SELECT rowid, data, prov FROM records WHERE case_seq = ?1 AND kind = ?2 AND id = ?3",
+        )?
+        .query_row(params![idx.case_seq, op.kind.code(), id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    if idx.dag.is_none() {
+        // A local commit meets an existing record: decoding it needs the case's commits.
+        let fresh = CaseIndex::load(tx, idx.case_seq)?;
+        idx.dag = fresh.dag;
+        idx.stamps.extend(fresh.stamps);
+        idx.seqs.extend(fresh.seqs);
+    }
+    let mut state = decode(op.kind, &data, &prov, idx)?;
+    let this = stamp.commit;
+    match superseded {
+        Superseded::All => state.apply(&fields, stamp, &|_: &CommitId| true),
+        Superseded::Ancestors(a) => state.apply(&fields, stamp, &|c: &CommitId| *c == this || a.contains(c)),
+    }
+    let (data, prov, conflicts) = encode(&state, idx)?;
+    let c = columns(op.kind, &state.values());
+    tx.prepare_cached(
+        "UPDATE records SET deleted = ?2, conflicts = ?3, updated_seq = ?4, data = ?5, prov = ?6, lookup = ?7, \
+         occurred_at = ?8, host = ?9, source = ?10, phase = ?11, key_event = ?12 WHERE rowid = ?1",
+    )?
+    .execute(params![
+        rowid,
+        c.deleted,
+        conflicts,
+        seq,
+        data,
+        prov,
+        c.lookup,
+        c.occurred_at,
+        c.host,
+        c.source,
+        c.phase,
+        c.key_event
+    ])?;
+    Ok(())
+}
+
+// ---- storing commits -----------------------------------------------------------------------------
+
+/// Accumulates op lines into chunk rows.
+struct Chunker {
+    seq: i64,
+    buf: Vec<u8>,
+    first: u64,
+    count: u64,
+}
+
+impl Chunker {
+    fn new(seq: i64) -> Self {
+        Self {
+            seq,
+            buf: Vec::with_capacity(CHUNK_BYTES + 4096),
+            first: 0,
+            count: 0,
+        }
+    }
+
+    fn push(&mut self, tx: &rusqlite::Connection, line: &[u8]) -> rusqlite::Result<()> {
+        if self.count > 0 {
+            self.buf.push(b'\n');
+        }
+        self.buf.extend_from_slice(line);
+        self.count += 1;
+        if self.buf.len() >= CHUNK_BYTES {
+            self.flush(tx)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, tx: &rusqlite::Connection) -> rusqlite::Result<()> {
+        if self.count == 0 {
+            return Ok(());
+        }
+        tx.prepare_cached(
+            "INSERT INTO op_chunks (commit_seq, first_op, op_count, lines) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![self.seq, self.first as i64, self.count as i64, self.buf])?;
+        self.first += self.count;
+        self.count = 0;
+        self.buf.clear();
+        Ok(())
+    }
+}
+
+fn next_commit_seq(tx: &rusqlite::Connection) -> rusqlite::Result<i64> {
+    tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM commits", [], |r| r.get(0))
+}
+
+/// Writes the commit row, its parents, and moves the case's heads.
+fn insert_commit_row(
+    tx: &rusqlite::Connection,
+    seq: i64,
+    case_seq: i64,
+    c: &Commit,
+    now_us: i64,
+) -> Result<(), StoreError> {
+    let key = c
+        .header
+        .author_key_id()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.prepare_cached(
+        "INSERT INTO commits (seq, id, case_seq, hlc, author, author_key, author_name, bytes, signature, \
+         op_count, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        seq,
+        c.id.0.as_slice(),
+        case_seq,
+        c.header.hlc as i64,
+        c.header.author,
+        key.0 as i64,
+        c.header.author_name,
+        c.bytes,
+        c.signature,
+        c.header.op_count as i64,
+        now_us
+    ])?;
+    for p in &c.header.parents {
+        tx.prepare_cached("INSERT INTO commit_parents (child, parent) VALUES (?1, ?2)")?
+            .execute(params![seq, p.0.as_slice()])?;
+        tx.prepare_cached(
+            "DELETE FROM heads WHERE case_seq = ?1 AND commit_seq = (SELECT seq FROM commits WHERE id = ?2)",
+        )?
+        .execute(params![case_seq, p.0.as_slice()])?;
+    }
+    tx.prepare_cached("INSERT INTO heads (case_seq, commit_seq) VALUES (?1, ?2)")?
+        .execute(params![case_seq, seq])?;
+    Ok(())
+}
+
+/// The heads of a case with their hlcs.
+fn heads(tx: &rusqlite::Connection, case_seq: i64) -> rusqlite::Result<Vec<(CommitId, u64)>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT c.id, c.hlc FROM heads h JOIN commits c ON c.seq = h.commit_seq WHERE h.case_seq = ?1",
+    )?;
+    let rows = stmt.query_map([case_seq], |r| {
+        Ok((commit_id(r.get_ref(0)?.as_blob()?), r.get::<_, i64>(1)? as u64))
+    })?;
+    rows.collect()
+}
+
+/// A local commit being written: ops stream in, are stored and applied, and the commit is signed at
+/// the end. Dropped without [`CommitWriter::finish`], everything is rolled back.
+pub struct CommitWriter<'s> {
+    tx: Transaction<'s>,
+    idx: CaseIndex,
+    builder: CommitBuilder,
+    chunks: Chunker,
+    seq: i64,
+    author: KeyId,
+    placeholder: CommitId,
+    ops: u64,
+}
+
+impl std::fmt::Debug for CommitWriter<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CommitWriter")
+            .field("seq", &self.seq)
+            .field("ops", &self.ops)
+            .finish()
+    }
+}
+
+impl CommitWriter<'_> {
+    /// Adds, stores and applies the next op.
+    pub fn push(&mut self, op: Op) -> Result<(), StoreError> {
+        let line = self.builder.push(op);
+        self.chunks.push(&self.tx, &line.bytes)?;
+        let stamp = Stamp {
+            hlc: self.builder.hlc(),
+            author: self.author,
+            op_index: self.ops as u32,
+            commit: self.placeholder,
+        };
+        let op = line.op.as_ref().expect("a local op is never withheld");
+        apply_op(&self.tx, &mut self.idx, op, self.seq, stamp, &Superseded::All)?;
+        self.ops += 1;
+        Ok(())
+    }
+
+    /// Ops pushed so far.
+    pub fn op_count(&self) -> u64 {
+        self.ops
+    }
+
+    /// Signs the commit, stores it, and commits the transaction. Returns the commit (without op lines).
+    pub fn finish(mut self, message: &str, signer: &Signer<'_>, now_us: i64) -> Result<Commit, StoreError> {
+        self.chunks.flush(&self.tx)?;
+        let commit = self
+            .builder
+            .finish(message, signer)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        insert_commit_row(&self.tx, self.seq, self.idx.case_seq, &commit, now_us)?;
+        self.tx.commit()?;
+        Ok(commit)
+    }
+}
+
+/// What an import of commits did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Imported {
+    /// Commits newly stored, in application order.
+    pub applied: Vec<CommitId>,
+    /// Commits already present.
+    pub already_had: usize,
+}
+
+impl Store {
+    /// Starts a local commit on `case` on top of all its heads, in its own write transaction.
+    pub fn begin_commit(
+        &mut self,
+        case: &CaseId,
+        signer: &Signer<'_>,
+        now_us: i64,
+    ) -> Result<CommitWriter<'_>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let case_seq = case_seq(&tx, case, true)?.expect("created");
+        let heads = heads(&tx, case_seq)?;
+        let hlc = commit::next_hlc(now_us, heads.iter().map(|h| h.1));
+        let builder = CommitBuilder::new(*case, heads.iter().map(|h| h.0).collect(), signer, hlc);
+        let seq = next_commit_seq(&tx)?;
+        let author = KeyId::from_keynum(signer.public.keynum());
+        // The commit's id is known only once signed; its ops are stamped with a stand-in meanwhile.
+        // Safe: a local commit supersedes every earlier write, so its stamp is never compared.
+        let placeholder = CommitId([0xff; 32]);
+        let mut idx = CaseIndex::empty(case_seq);
+        idx.register(seq, hlc, author, placeholder);
+        Ok(CommitWriter {
+            tx,
+            idx,
+            builder,
+            chunks: Chunker::new(seq),
+            seq,
+            author,
+            placeholder,
+            ops: 0,
+        })
+    }
+
+    /// Stores commits received from elsewhere, all or nothing, in one transaction. Each must already
+    /// have passed [`Commit::verify`]; this checks the case, parents and clocks, and applies them.
+    /// Commits already present are skipped (re-importing is a no-op).
+    pub fn import_commits(
+        &mut self,
+        case: &CaseId,
+        commits: &[Commit],
+        now_us: i64,
+    ) -> Result<Imported, LedgerError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let report = import_in(&tx, case, commits, now_us)?;
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// Recomputes a case's records from its commits alone, in hlc order (a different order from the
+    /// one they arrived in). Returns the number of ops applied.
+    pub fn rebuild(&mut self, case: &CaseId) -> Result<u64, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let Some(case_seq) = case_seq(&tx, case, false)? else {
+            return Err(StoreError::NotFound(format!("case {case}")));
+        };
+        tx.execute("DELETE FROM records WHERE case_seq = ?1", [case_seq])?;
+        let mut idx = CaseIndex::load(&tx, case_seq)?;
+        let order: Vec<(i64, u64, CommitId)> = {
+            let mut v: Vec<(i64, u64, CommitId)> =
+                idx.stamps.iter().map(|(s, (h, _, id))| (*s, *h, *id)).collect();
+            v.sort_by_key(|&(_, h, id)| (h, id));
+            v
+        };
+        let mut applied = 0u64;
+        for (seq, _, id) in order {
+            let dag = idx.dag.as_ref().expect("loaded");
+            let parents = dag.parents(&id).to_vec();
+            let ancestors = dag.ancestors_of_parents(&parents);
+            let (hlc, key, _) = idx.stamps[&seq];
+            for_each_op(&tx, seq, |i, line| {
+                if let Some(op) = &line.op {
+                    let stamp = Stamp {
+                        hlc,
+                        author: key,
+                        op_index: i as u32,
+                        commit: id,
+                    };
+                    apply_op(&tx, &mut idx, op, seq, stamp, &Superseded::Ancestors(&ancestors))?;
+                    applied += 1;
+                }
+                Ok(())
+            })?;
+        }
+        tx.commit()?;
+        Ok(applied)
+    }
+}
+
+/// Calls `f` with every op line of commit `seq`, in order.
+pub(crate) fn for_each_op(
+    tx: &rusqlite::Connection,
+    seq: i64,
+    mut f: impl FnMut(u64, OpLine) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut stmt =
+        tx.prepare_cached("SELECT first_op, lines FROM op_chunks WHERE commit_seq = ?1 ORDER BY first_op")?;
+    let mut rows = stmt.query([seq])?;
+    let mut index = 0u64;
+    while let Some(r) = rows.next()? {
+        let first = r.get::<_, i64>(0)? as u64;
+        if first != index {
+            return Err(StoreError::Corrupt(format!(
+                "op lines of commit #{seq} have a gap at op {index}"
+            )));
+        }
+        let lines: Vec<u8> = r.get(1)?;
+        for line in lines.split(|b| *b == b'\n') {
+            let parsed = OpLine::parse(line).map_err(|e| StoreError::Corrupt(format!("op {index}: {e}")))?;
+            f(index, parsed)?;
+            index += 1;
+        }
+    }
+    Ok(())
+}
+
+fn import_in(
+    tx: &rusqlite::Connection,
+    case: &CaseId,
+    commits: &[Commit],
+    now_us: i64,
+) -> Result<Imported, LedgerError> {
+    let mut report = Imported::default();
+    let case_seq = case_seq(tx, case, true)?.expect("created");
+    let mut idx = CaseIndex::load(tx, case_seq)?;
+    // An hlc is always above its parents', so hlc order is a topological order.
+    let mut todo: Vec<&Commit> = commits.iter().collect();
+    todo.sort_by_key(|c| (c.header.hlc, c.id));
+    todo.dedup_by_key(|c| c.id);
+    let mut seq = next_commit_seq(tx)?;
+    for c in todo {
+        let fail = |source| LedgerError::Commit {
+            id: c.id.to_hex(),
+            source,
+        };
+        let dag = idx.dag.as_mut().expect("loaded");
+        if dag.contains(&c.id) {
+            report.already_had += 1;
+            continue;
+        }
+        if c.header.case != *case {
+            return Err(fail(CommitError::WrongCase {
+                expected: case.to_string(),
+                found: c.header.case.to_string(),
+            }));
+        }
+        let missing: Vec<String> = c
+            .header
+            .parents
+            .iter()
+            .filter(|p| !dag.contains(p))
+            .map(|p| p.to_hex())
+            .collect();
+        if !missing.is_empty() {
+            return Err(LedgerError::MissingParents(missing));
+        }
+        dag.check_parents(c).map_err(fail)?;
+        let ancestors = dag.ancestors_of_parents(&c.header.parents);
+        let key = c.header.author_key_id().map_err(fail)?;
+        dag.insert(c.id, c.header.parents.clone(), c.header.hlc);
+        idx.register(seq, c.header.hlc, key, c.id);
+        insert_commit_row(tx, seq, case_seq, c, now_us)?;
+        let mut chunks = Chunker::new(seq);
+        for (i, line) in c.ops.iter().enumerate() {
+            chunks.push(tx, &line.bytes)?;
+            if let Some(op) = &line.op {
+                let stamp = commit_stamp(c, key, i);
+                apply_op(tx, &mut idx, op, seq, stamp, &Superseded::Ancestors(&ancestors))?;
+            }
+        }
+        chunks.flush(tx)?;
+        report.applied.push(c.id);
+        seq += 1;
+    }
+    Ok(report)
+}
+
+fn commit_stamp(c: &Commit, author: KeyId, i: usize) -> Stamp {
+    Stamp {
+        hlc: c.header.hlc,
+        author,
+        op_index: i as u32,
+        commit: c.id,
+    }
+}

@@ -1,0 +1,452 @@
+//! Reading the materialized state and the commits.
+
+use std::collections::BTreeMap;
+
+use casebook_ledger::merge::{RecordKey, RecordState};
+use casebook_ledger::{CaseId, Commit, CommitHeader, CommitId, OpLine, RecordId, RecordKind};
+use rusqlite::{OptionalExtension, Row, params};
+use serde_json::{Map, Value};
+
+use crate::ledger::{CaseIndex, commit_id, decode, for_each_op};
+use crate::{Store, StoreError};
+
+/// A record's current state as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordRow {
+    /// Kind.
+    pub kind: RecordKind,
+    /// Id.
+    pub id: RecordId,
+    /// Winning field values.
+    pub values: Map<String, Value>,
+    /// Tombstoned.
+    pub deleted: bool,
+    /// Fields in conflict.
+    pub conflicts: i64,
+    /// Who first wrote it (author name in that commit).
+    pub created_by: String,
+    /// When first written (that commit's hlc, µs).
+    pub created_at: u64,
+}
+
+/// One side of a conflict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictSide {
+    /// The value written.
+    pub value: Value,
+    /// The commit that wrote it.
+    pub commit: CommitId,
+    /// Its author's name.
+    pub author: String,
+    /// Its hlc.
+    pub hlc: u64,
+}
+
+/// A field with concurrent writes of different values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    /// Record kind.
+    pub kind: RecordKind,
+    /// Record id.
+    pub id: RecordId,
+    /// Field name.
+    pub field: String,
+    /// The value shown.
+    pub winner: ConflictSide,
+    /// The values kept beside it.
+    pub others: Vec<ConflictSide>,
+}
+
+/// A stored commit's header facts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommitRow {
+    /// Local order.
+    pub seq: i64,
+    /// Id.
+    pub id: CommitId,
+    /// Parsed header.
+    pub header: CommitHeader,
+    /// When received here (µs).
+    pub received_at: i64,
+}
+
+/// Filters for a timeline page. Empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    /// Earliest `occurred_at` (µs, inclusive).
+    pub from: Option<i64>,
+    /// Latest `occurred_at` (µs, exclusive).
+    pub to: Option<i64>,
+    /// Exact host.
+    pub host: Option<String>,
+    /// Exact source.
+    pub source: Option<String>,
+    /// Exact phase word.
+    pub phase: Option<String>,
+    /// Key events only.
+    pub key_only: bool,
+}
+
+const RECORD_COLS: &str = "r.kind, r.id, r.data, r.deleted, r.conflicts, c.author_name, c.hlc";
+
+/// A row of [`RECORD_COLS`] before interpretation.
+struct RawRecord {
+    kind: i64,
+    id: Vec<u8>,
+    data: String,
+    deleted: bool,
+    conflicts: i64,
+    author: String,
+    hlc: i64,
+}
+
+fn record_row(r: &Row<'_>) -> rusqlite::Result<RawRecord> {
+    Ok(RawRecord {
+        kind: r.get(0)?,
+        id: r.get(1)?,
+        data: r.get(2)?,
+        deleted: r.get(3)?,
+        conflicts: r.get(4)?,
+        author: r.get(5)?,
+        hlc: r.get(6)?,
+    })
+}
+
+fn to_record(t: RawRecord) -> Result<RecordRow, StoreError> {
+    let RawRecord {
+        kind,
+        id,
+        data,
+        deleted,
+        conflicts,
+        author,
+        hlc,
+    } = t;
+    let kind =
+        RecordKind::from_code(kind).ok_or_else(|| StoreError::Corrupt(format!("record kind {kind}")))?;
+    let id: [u8; 16] = id
+        .try_into()
+        .map_err(|_| StoreError::Corrupt("record id".into()))?;
+    let values = serde_json::from_str(&data).map_err(|_| StoreError::Corrupt("record data".into()))?;
+    Ok(RecordRow {
+        kind,
+        id: RecordId::from_bytes(id),
+        values,
+        deleted,
+        conflicts,
+        created_by: author,
+        created_at: hlc as u64,
+    })
+}
+
+impl Store {
+    pub(crate) fn case_seq(&self, case: &CaseId) -> Result<i64, StoreError> {
+        self.conn
+            .prepare_cached("SELECT seq FROM cases WHERE id = ?1")?
+            .query_row([case.as_bytes().as_slice()], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("case {case}")))
+    }
+
+    /// Every case id in the vault, oldest first.
+    pub fn case_ids(&self) -> Result<Vec<CaseId>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT id FROM cases ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))?;
+        rows.map(|b| {
+            let b: [u8; 16] = b?.try_into().map_err(|_| StoreError::Corrupt("case id".into()))?;
+            Ok(CaseId::from_bytes(b))
+        })
+        .collect()
+    }
+
+    /// The records of one kind in a case, in creation order.
+    pub fn records(
+        &self,
+        case: &CaseId,
+        kind: RecordKind,
+        include_deleted: bool,
+    ) -> Result<Vec<RecordRow>, StoreError> {
+        let case_seq = self.case_seq(case)?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {RECORD_COLS} FROM records r JOIN commits c ON c.seq = r.created_seq \
+             WHERE r.case_seq = ?1 AND r.kind = ?2 AND (?3 OR r.deleted = 0) ORDER BY r.rowid"
+        ))?;
+        let rows = stmt.query_map(params![case_seq, kind.code(), include_deleted], record_row)?;
+        rows.map(|r| to_record(r?)).collect()
+    }
+
+    /// One record.
+    pub fn record(
+        &self,
+        case: &CaseId,
+        kind: RecordKind,
+        id: &RecordId,
+    ) -> Result<Option<RecordRow>, StoreError> {
+        let case_seq = self.case_seq(case)?;
+        let row = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {RECORD_COLS} FROM records r JOIN commits c ON c.seq = r.created_seq \
+                 WHERE r.case_seq = ?1 AND r.kind = ?2 AND r.id = ?3"
+            ))?
+            .query_row(
+                params![case_seq, kind.code(), id.as_bytes().as_slice()],
+                record_row,
+            )
+            .optional()?;
+        row.map(to_record).transpose()
+    }
+
+    /// The live record of `kind` whose lookup key is `lookup` (observable `type\tvalue`, evidence sha256).
+    pub fn find_by_lookup(
+        &self,
+        case: &CaseId,
+        kind: RecordKind,
+        lookup: &str,
+    ) -> Result<Option<RecordRow>, StoreError> {
+        let case_seq = self.case_seq(case)?;
+        let row = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {RECORD_COLS} FROM records r JOIN commits c ON c.seq = r.created_seq \
+                 WHERE r.case_seq = ?1 AND r.kind = ?2 AND r.lookup = ?3 AND r.deleted = 0 ORDER BY r.rowid LIMIT 1"
+            ))?
+            .query_row(params![case_seq, kind.code(), lookup], record_row)
+            .optional()?;
+        row.map(to_record).transpose()
+    }
+
+    /// A page of a case's live events in (time, id) order, after the keyset cursor `after`.
+    pub fn events(
+        &self,
+        case: &CaseId,
+        filter: &EventFilter,
+        after: Option<(i64, RecordId)>,
+        limit: u32,
+    ) -> Result<Vec<RecordRow>, StoreError> {
+        let case_seq = self.case_seq(case)?;
+        let (after_t, after_id) = match &after {
+            Some((t, id)) => (Some(*t), Some(id.as_bytes().to_vec())),
+            None => (None, None),
+        };
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {RECORD_COLS} FROM records r JOIN commits c ON c.seq = r.created_seq \
+             WHERE r.case_seq = ?1 AND r.kind = 1 AND r.deleted = 0 \
+               AND (?2 IS NULL OR (r.occurred_at, r.id) > (?2, ?3)) \
+               AND (?4 IS NULL OR r.occurred_at >= ?4) AND (?5 IS NULL OR r.occurred_at < ?5) \
+               AND (?6 IS NULL OR r.host = ?6) AND (?7 IS NULL OR r.source = ?7) \
+               AND (?8 IS NULL OR r.phase = ?8) AND (NOT ?9 OR r.key_event = 1) \
+             ORDER BY r.occurred_at, r.id LIMIT ?10"
+        ))?;
+        let rows = stmt.query_map(
+            params![
+                case_seq,
+                after_t,
+                after_id,
+                filter.from,
+                filter.to,
+                filter.host,
+                filter.source,
+                filter.phase,
+                filter.key_only,
+                limit
+            ],
+            record_row,
+        )?;
+        rows.map(|r| to_record(r?)).collect()
+    }
+
+    /// Ids of records of `kind` whose hex id (without hyphens) starts or ends with `fragment`; at most
+    /// `limit`, so a caller can tell "unique" from "ambiguous".
+    pub fn find_ids(
+        &self,
+        case: &CaseId,
+        kind: RecordKind,
+        fragment: &str,
+        limit: u32,
+    ) -> Result<Vec<RecordId>, StoreError> {
+        let case_seq = self.case_seq(case)?;
+        let frag = fragment.to_ascii_uppercase();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM records WHERE case_seq = ?1 AND kind = ?2 \
+             AND (substr(hex(id), 1, length(?3)) = ?3 OR substr(hex(id), -length(?3)) = ?3) LIMIT ?4",
+        )?;
+        let rows = stmt.query_map(params![case_seq, kind.code(), frag, limit], |r| {
+            r.get::<_, Vec<u8>>(0)
+        })?;
+        rows.map(|b| {
+            let b: [u8; 16] = b?
+                .try_into()
+                .map_err(|_| StoreError::Corrupt("record id".into()))?;
+            Ok(RecordId::from_bytes(b))
+        })
+        .collect()
+    }
+
+    /// Number of live records of each kind in a case.
+    pub fn record_counts(&self, case: &CaseId) -> Result<Vec<(RecordKind, u64)>, StoreError> {
+        let case_seq = self.case_seq(case)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kind, count(*) FROM records WHERE case_seq = ?1 AND deleted = 0 GROUP BY kind ORDER BY kind",
+        )?;
+        let rows = stmt.query_map([case_seq], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut out = vec![];
+        for r in rows {
+            let (k, n) = r?;
+            if let Some(k) = RecordKind::from_code(k) {
+                out.push((k, n as u64));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every record of a case with its full merge state (frontiers included), for comparison and tests.
+    pub fn case_state(&self, case: &CaseId) -> Result<BTreeMap<RecordKey, RecordState>, StoreError> {
+        let case_seq = self.case_seq(case)?;
+        let idx = CaseIndex::load(&self.conn, case_seq)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT kind, id, data, prov FROM records WHERE case_seq = ?1")?;
+        let rows = stmt.query_map([case_seq], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut out = BTreeMap::new();
+        for r in rows {
+            let (k, id, data, prov) = r?;
+            let kind =
+                RecordKind::from_code(k).ok_or_else(|| StoreError::Corrupt(format!("record kind {k}")))?;
+            let id: [u8; 16] = id
+                .try_into()
+                .map_err(|_| StoreError::Corrupt("record id".into()))?;
+            out.insert(
+                (kind, RecordId::from_bytes(id)),
+                decode(kind, &data, &prov, &idx)?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// The fields in conflict in a case, with every side's value and author.
+    pub fn conflicts(&self, case: &CaseId) -> Result<Vec<Conflict>, StoreError> {
+        let case_seq = self.case_seq(case)?;
+        let idx = CaseIndex::load(&self.conn, case_seq)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT kind, id, data, prov FROM records WHERE case_seq = ?1 AND conflicts > 0 ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map([case_seq], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut out = vec![];
+        for r in rows {
+            let (k, id, data, prov) = r?;
+            let kind =
+                RecordKind::from_code(k).ok_or_else(|| StoreError::Corrupt(format!("record kind {k}")))?;
+            let id: [u8; 16] = id
+                .try_into()
+                .map_err(|_| StoreError::Corrupt("record id".into()))?;
+            let state = decode(kind, &data, &prov, &idx)?;
+            for (field, fs) in state.conflicts() {
+                let side = |e: &casebook_ledger::Entry| -> Result<ConflictSide, StoreError> {
+                    Ok(ConflictSide {
+                        value: e.value.clone(),
+                        commit: e.stamp.commit,
+                        author: self.commit_author(&e.stamp.commit)?,
+                        hlc: e.stamp.hlc,
+                    })
+                };
+                let winner = side(fs.winner().expect("a conflict has a winner"))?;
+                let others = fs.losers().map(side).collect::<Result<_, _>>()?;
+                out.push(Conflict {
+                    kind,
+                    id: RecordId::from_bytes(id),
+                    field: field.clone(),
+                    winner,
+                    others,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn commit_author(&self, id: &CommitId) -> Result<String, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT author_name FROM commits WHERE id = ?1")?
+            .query_row([id.0.as_slice()], |r| r.get(0))?)
+    }
+
+    /// The commits of a case in local order (a topological order).
+    pub fn commits(&self, case: &CaseId) -> Result<Vec<CommitRow>, StoreError> {
+        let case_seq = self.case_seq(case)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, id, bytes, received_at FROM commits WHERE case_seq = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([case_seq], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?;
+        let mut out = vec![];
+        for r in rows {
+            let (seq, id, bytes, received_at) = r?;
+            let header = casebook_ledger::commit::parse_header(&bytes)
+                .map_err(|e| StoreError::Corrupt(format!("commit #{seq}: {e}")))?;
+            out.push(CommitRow {
+                seq,
+                id: commit_id(&id),
+                header,
+                received_at,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Whole commits (header bytes, signature, op lines) of a case, in local order, for handing on.
+    pub fn full_commits(&self, case: &CaseId) -> Result<Vec<Commit>, StoreError> {
+        let case_seq = self.case_seq(case)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, id, bytes, signature FROM commits WHERE case_seq = ?1 ORDER BY seq")?;
+        let rows = stmt
+            .query_map([case_seq], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, Vec<u8>>(1)?,
+                    r.get::<_, Vec<u8>>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut out = vec![];
+        for (seq, id, bytes, signature) in rows {
+            let header = casebook_ledger::commit::parse_header(&bytes)
+                .map_err(|e| StoreError::Corrupt(format!("commit #{seq}: {e}")))?;
+            let mut ops: Vec<OpLine> = Vec::with_capacity(header.op_count as usize);
+            for_each_op(&self.conn, seq, |_, line| {
+                ops.push(line);
+                Ok(())
+            })?;
+            out.push(Commit {
+                id: commit_id(&id),
+                bytes,
+                signature,
+                header,
+                ops,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,76 @@
+-- 0002: the signed ledger (commits and their ops, exact bytes) and the state derived from it.
+-- Append-only: never edit this file once released.
+
+-- Local small numbers for case ids.
+CREATE TABLE cases (
+    seq INTEGER PRIMARY KEY,
+    id  BLOB NOT NULL UNIQUE
+) STRICT;
+
+-- Every commit, as its exact header bytes and signature. `seq` is local application order, which is
+-- always a topological order (a commit is stored only after all its parents).
+CREATE TABLE commits (
+    seq         INTEGER PRIMARY KEY,
+    id          BLOB NOT NULL UNIQUE,
+    case_seq    INTEGER NOT NULL REFERENCES cases(seq),
+    hlc         INTEGER NOT NULL,
+    author      TEXT NOT NULL,
+    author_key  INTEGER NOT NULL,
+    author_name TEXT NOT NULL,
+    bytes       BLOB NOT NULL,
+    signature   TEXT NOT NULL,
+    op_count    INTEGER NOT NULL,
+    received_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX commits_by_case ON commits(case_seq, seq);
+
+CREATE TABLE commit_parents (
+    child  INTEGER NOT NULL REFERENCES commits(seq) DEFERRABLE INITIALLY DEFERRED,
+    parent BLOB NOT NULL,
+    PRIMARY KEY (child, parent)
+) STRICT, WITHOUT ROWID;
+
+-- The commits no other commit of the case names as parent.
+CREATE TABLE heads (
+    case_seq   INTEGER NOT NULL,
+    commit_seq INTEGER NOT NULL,
+    PRIMARY KEY (case_seq, commit_seq)
+) STRICT, WITHOUT ROWID;
+
+-- A commit's op lines, exact bytes, joined by '\n', in chunks so a million-op commit streams.
+CREATE TABLE op_chunks (
+    commit_seq INTEGER NOT NULL REFERENCES commits(seq) DEFERRABLE INITIALLY DEFERRED,
+    first_op   INTEGER NOT NULL,
+    op_count   INTEGER NOT NULL,
+    lines      BLOB NOT NULL,
+    UNIQUE (commit_seq, first_op)
+) STRICT;
+
+-- Materialized state: one row per record, rebuilt from commits at will.
+--   data: winning field values (JSON object);
+--   prov: per-field frontier (JSON): {"*":[seq,op]} is the stamp of every field not listed; a listed
+--         field has [[seq,op], ...] with the winner's entry as [seq,op] and the others as
+--         [seq,op,value] (kept values of a conflict).
+CREATE TABLE records (
+    rowid       INTEGER PRIMARY KEY,
+    case_seq    INTEGER NOT NULL REFERENCES cases(seq),
+    kind        INTEGER NOT NULL,
+    id          BLOB NOT NULL,
+    deleted     INTEGER NOT NULL DEFAULT 0,
+    conflicts   INTEGER NOT NULL DEFAULT 0,
+    created_seq INTEGER NOT NULL,
+    updated_seq INTEGER NOT NULL,
+    data        TEXT NOT NULL,
+    prov        TEXT NOT NULL,
+    lookup      TEXT,
+    occurred_at INTEGER,
+    host        TEXT,
+    source      TEXT,
+    phase       TEXT,
+    key_event   INTEGER,
+    UNIQUE (case_seq, kind, id)
+) STRICT;
+CREATE INDEX records_by_kind ON records(case_seq, kind, rowid);
+CREATE INDEX events_by_time ON records(case_seq, occurred_at, id) WHERE kind = 1;
+CREATE INDEX records_by_lookup ON records(case_seq, kind, lookup) WHERE lookup IS NOT NULL;
+CREATE INDEX records_in_conflict ON records(case_seq) WHERE conflicts > 0;
