@@ -37,30 +37,31 @@ CREATE TABLE heads (
     PRIMARY KEY (case_seq, commit_seq)
 ) STRICT, WITHOUT ROWID;
 
--- A commit's op lines, exact bytes, joined by '\n', in chunks so a million-op commit streams.
+-- A commit's op lines, exact bytes, joined by '\n', in zstd-compressed chunks of up to 256 ops, so a
+-- million-op commit streams and a record's op can be read without decompressing the whole commit.
 CREATE TABLE op_chunks (
     commit_seq INTEGER NOT NULL REFERENCES commits(seq) DEFERRABLE INITIALLY DEFERRED,
     first_op   INTEGER NOT NULL,
     op_count   INTEGER NOT NULL,
-    lines      BLOB NOT NULL,
-    UNIQUE (commit_seq, first_op)
+    lines_zstd BLOB NOT NULL,
+    PRIMARY KEY (commit_seq, first_op)
 ) STRICT;
 
 -- Materialized state: one row per record, rebuilt from commits at will.
---   data: winning field values (JSON object);
+--   data: winning field values (JSON object), or NULL when the record was written by exactly one op:
+--         its values are then that op's fields, read from op_chunks (a million imported events are
+--         not stored twice);
 --   prov: per-field frontier (JSON): {"*":[seq,op]} is the stamp of every field not listed; a listed
 --         field has [[seq,op], ...] with the winner's entry as [seq,op] and the others as
 --         [seq,op,value] (kept values of a conflict).
 CREATE TABLE records (
-    rowid       INTEGER PRIMARY KEY,
     case_seq    INTEGER NOT NULL REFERENCES cases(seq),
     kind        INTEGER NOT NULL,
     id          BLOB NOT NULL,
     deleted     INTEGER NOT NULL DEFAULT 0,
     conflicts   INTEGER NOT NULL DEFAULT 0,
     created_seq INTEGER NOT NULL,
-    updated_seq INTEGER NOT NULL,
-    data        TEXT NOT NULL,
+    data        TEXT,
     prov        TEXT NOT NULL,
     lookup      TEXT,
     occurred_at INTEGER,
@@ -68,9 +69,8 @@ CREATE TABLE records (
     source      TEXT,
     phase       TEXT,
     key_event   INTEGER,
-    UNIQUE (case_seq, kind, id)
-) STRICT;
-CREATE INDEX records_by_kind ON records(case_seq, kind, rowid);
+    PRIMARY KEY (case_seq, kind, id)
+) STRICT, WITHOUT ROWID;
 CREATE INDEX events_by_time ON records(case_seq, occurred_at, id) WHERE kind = 1;
 CREATE INDEX records_by_lookup ON records(case_seq, kind, lookup) WHERE lookup IS NOT NULL;
 CREATE INDEX records_in_conflict ON records(case_seq) WHERE conflicts > 0;

@@ -382,22 +382,8 @@ fn list_json(records: &[casebook::Record]) -> Value {
 pub fn case(ctx: &Ctx, cmd: CaseCommand) -> Result<()> {
     let mut v = ctx.open()?;
     match cmd {
-        CaseCommand::New {
-            title,
-            summary,
-            severity,
-            tlp,
-            tags,
-            template,
-        } => {
-            let id = v.create_case(&NewCase {
-                title,
-                summary,
-                severity,
-                tlp,
-                tags,
-                template,
-            })?;
+        CaseCommand::New { title, summary, severity, tlp, tags, template } => {
+            let id = v.create_case(&NewCase { title, summary, severity, tlp, tags, template })?;
             show_case(ctx, &v, &id)
         }
         CaseCommand::List { phase } => {
@@ -428,28 +414,9 @@ pub fn case(ctx: &Ctx, cmd: CaseCommand) -> Result<()> {
             let id = case_ref(&v, &case)?;
             show_case(ctx, &v, &id)
         }
-        CaseCommand::Edit {
-            case,
-            title,
-            summary,
-            severity,
-            tlp,
-            pap,
-            tags,
-        } => {
+        CaseCommand::Edit { case, title, summary, severity, tlp, pap, tags } => {
             let id = case_ref(&v, &case)?;
-            v.edit_case(
-                &id,
-                &CaseFields {
-                    title,
-                    summary,
-                    severity,
-                    tlp,
-                    pap,
-                    tags,
-                    ..Default::default()
-                },
-            )?;
+            v.edit_case(&id, &CaseFields { title, summary, severity, tlp, pap, tags, ..Default::default() })?;
             show_case(ctx, &v, &id)
         }
         CaseCommand::Phase { case, phase } => {
@@ -468,11 +435,8 @@ pub fn case(ctx: &Ctx, cmd: CaseCommand) -> Result<()> {
 fn show_case(ctx: &Ctx, v: &Vault, id: &CaseId) -> Result<()> {
     let o = v.case(id)?;
     if ctx.json {
-        let counts: serde_json::Map<String, Value> = o
-            .counts
-            .iter()
-            .map(|(k, n)| (k.as_str().to_string(), json!(n)))
-            .collect();
+        let counts: serde_json::Map<String, Value> =
+            o.counts.iter().map(|(k, n)| (k.as_str().to_string(), json!(n))).collect();
         let mut j = record_json(&o.record);
         if let Value::Object(m) = &mut j {
             m.insert("counts".into(), Value::Object(counts));
@@ -494,29 +458,14 @@ fn show_case(ctx: &Ctx, v: &Vault, id: &CaseId) -> Result<()> {
         out(format!("  summary   {s}"))?;
     }
     if let Some(t) = f.opened_at {
-        out(format!(
-            "  opened    {} by {}",
-            format_time(t),
-            o.record.created_by
-        ))?;
+        out(format!("  opened    {} by {}", format_time(t), o.record.created_by))?;
     }
     if let Some(t) = f.closed_at {
         out(format!("  closed    {}", format_time(t)))?;
     }
-    let counts: Vec<String> = o
-        .counts
-        .iter()
-        .filter(|(k, _)| *k != RecordKind::Case)
-        .map(|(k, n)| format!("{n} {k}"))
-        .collect();
-    out(format!(
-        "  holds     {}",
-        if counts.is_empty() {
-            "nothing yet".into()
-        } else {
-            counts.join(", ")
-        }
-    ))?;
+    let counts: Vec<String> =
+        o.counts.iter().filter(|(k, _)| *k != RecordKind::Case).map(|(k, n)| format!("{n} {k}")).collect();
+    out(format!("  holds     {}", if counts.is_empty() { "nothing yet".into() } else { counts.join(", ") }))?;
     out(format!("  history   {} commits", o.commits))?;
     if o.conflicts > 0 {
         out(format!(
@@ -542,14 +491,7 @@ fn event_fields(more: EventArgs) -> EventFields {
 pub fn event(ctx: &Ctx, cmd: EventCommand) -> Result<()> {
     let mut v = ctx.open()?;
     match cmd {
-        EventCommand::Add {
-            case,
-            description,
-            at,
-            tz,
-            key,
-            more,
-        } => {
+        EventCommand::Add { case, description, at, tz, key, more } => {
             let id = case_ref(&v, &case)?;
             let t = casebook::time::parse_time(&at, tz.as_deref(), casebook::now_us())?;
             let mut e = event_fields(more);
@@ -559,24 +501,9 @@ pub fn event(ctx: &Ctx, cmd: EventCommand) -> Result<()> {
             e.key_event = key.then_some(true);
             let eid = v.add_event(&id, e)?;
             let r = v.record(&id, RecordKind::Event, &eid)?;
-            if ctx.json {
-                out_json(&record_json(&r))
-            } else {
-                out(event_line(&r))
-            }
+            if ctx.json { out_json(&record_json(&r)) } else { out(event_line(&r)) }
         }
-        EventCommand::List {
-            case,
-            from,
-            to,
-            tz,
-            host,
-            source,
-            phase,
-            key_only,
-            limit,
-            after,
-        } => {
+        EventCommand::List { case, from, to, tz, host, source, phase, key_only, limit, after } => {
             let id = case_ref(&v, &case)?;
             let filter = EventFilter {
                 from: time(from.as_deref(), tz.as_deref())?.map(|t| t.us),
@@ -589,10 +516,7 @@ pub fn event(ctx: &Ctx, cmd: EventCommand) -> Result<()> {
             let cursor = after.as_deref().map(parse_cursor).transpose()?;
             let rows = v.events(&id, &filter, cursor, limit)?;
             let next = (rows.len() as u32 == limit)
-                .then(|| {
-                    rows.last()
-                        .map(|r| format!("{}:{}", r.values["occurred_at"], r.id))
-                })
+                .then(|| rows.last().map(|r| format!("{}:{}", r.values["occurred_at"], r.id)))
                 .flatten();
             if ctx.json {
                 return out_json(&json!({"events": list_json(&rows), "next": next}));
@@ -605,14 +529,7 @@ pub fn event(ctx: &Ctx, cmd: EventCommand) -> Result<()> {
             }
             Ok(())
         }
-        EventCommand::Edit {
-            case,
-            event,
-            description,
-            at,
-            tz,
-            more,
-        } => {
+        EventCommand::Edit { case, event, description, at, tz, more } => {
             let id = case_ref(&v, &case)?;
             let eid = v.resolve_record(&id, RecordKind::Event, &event)?;
             let mut e = event_fields(more);
@@ -623,22 +540,14 @@ pub fn event(ctx: &Ctx, cmd: EventCommand) -> Result<()> {
             e.description = description;
             v.edit_event(&id, &eid, &e)?;
             let r = v.record(&id, RecordKind::Event, &eid)?;
-            if ctx.json {
-                out_json(&record_json(&r))
-            } else {
-                out(event_line(&r))
-            }
+            if ctx.json { out_json(&record_json(&r)) } else { out(event_line(&r)) }
         }
         EventCommand::Flag { case, event, off } => {
             let id = case_ref(&v, &case)?;
             let eid = v.resolve_record(&id, RecordKind::Event, &event)?;
             v.flag_event(&id, &eid, !off)?;
             let r = v.record(&id, RecordKind::Event, &eid)?;
-            if ctx.json {
-                out_json(&record_json(&r))
-            } else {
-                out(event_line(&r))
-            }
+            if ctx.json { out_json(&record_json(&r)) } else { out(event_line(&r)) }
         }
     }
 }
@@ -666,15 +575,7 @@ fn event_line(r: &casebook::Record) -> String {
 pub fn observable(ctx: &Ctx, cmd: ObservableCommand) -> Result<()> {
     let mut v = ctx.open()?;
     match cmd {
-        ObservableCommand::Add {
-            case,
-            value,
-            kind,
-            ioc,
-            note,
-            seen,
-            tz,
-        } => {
+        ObservableCommand::Add { case, value, kind, ioc, note, seen, tz } => {
             let id = case_ref(&v, &case)?;
             let seen = time(seen.as_deref(), tz.as_deref())?.map_or_else(casebook::now_us, |t| t.us);
             let (oid, merged) = v.add_observable(&id, kind, &value, ioc, note.as_deref(), seen)?;
@@ -686,11 +587,7 @@ pub fn observable(ctx: &Ctx, cmd: ObservableCommand) -> Result<()> {
                 }
                 return out_json(&j);
             }
-            out(format!(
-                "{}{}",
-                observable_line(&r),
-                if merged { "  (already known: merged)" } else { "" }
-            ))
+            out(format!("{}{}", observable_line(&r), if merged { "  (already known: merged)" } else { "" }))
         }
         ObservableCommand::List { case } => {
             let id = case_ref(&v, &case)?;
@@ -721,30 +618,15 @@ pub fn task(ctx: &Ctx, cmd: TaskCommand) -> Result<()> {
         let tid = v.resolve_record(&id, RecordKind::Task, &r.task)?;
         v.set_task_status(&id, &tid, s)?;
         let rec = v.record(&id, RecordKind::Task, &tid)?;
-        if ctx.json {
-            out_json(&record_json(&rec))
-        } else {
-            out(task_line(&rec))
-        }
+        if ctx.json { out_json(&record_json(&rec)) } else { out(task_line(&rec)) }
     };
     match cmd {
-        TaskCommand::Add {
-            case,
-            title,
-            phase,
-            assignee,
-            due,
-            tz,
-        } => {
+        TaskCommand::Add { case, title, phase, assignee, due, tz } => {
             let id = case_ref(&v, &case)?;
             let due = time(due.as_deref(), tz.as_deref())?.map(|t| t.us);
             let tid = v.add_task(&id, &title, phase, assignee.as_deref(), due)?;
             let r = v.record(&id, RecordKind::Task, &tid)?;
-            if ctx.json {
-                out_json(&record_json(&r))
-            } else {
-                out(task_line(&r))
-            }
+            if ctx.json { out_json(&record_json(&r)) } else { out(task_line(&r)) }
         }
         TaskCommand::List { case } => {
             let id = case_ref(&v, &case)?;
@@ -757,10 +639,7 @@ pub fn task(ctx: &Ctx, cmd: TaskCommand) -> Result<()> {
             for r in &rows {
                 let phase = from_fields::<TaskFields>(&r.values).ok().and_then(|t| t.phase);
                 if phase != current {
-                    out(format!(
-                        "{}:",
-                        phase.map_or("no phase".into(), |p| p.to_string().to_uppercase())
-                    ))?;
+                    out(format!("{}:", phase.map_or("no phase".into(), |p| p.to_string().to_uppercase())))?;
                     current = phase;
                 }
                 out(format!("  {}", task_line(r)))?;
@@ -795,18 +674,10 @@ pub fn note(ctx: &Ctx, cmd: NoteCommand) -> Result<()> {
     match cmd {
         NoteCommand::Add { case, body, title } => {
             let id = case_ref(&v, &case)?;
-            let body = if body == "-" {
-                crate::read_input(std::path::Path::new("-"))?
-            } else {
-                body
-            };
+            let body = if body == "-" { crate::read_input(std::path::Path::new("-"))? } else { body };
             let nid = v.add_note(&id, title.as_deref(), &body)?;
             let r = v.record(&id, RecordKind::Note, &nid)?;
-            if ctx.json {
-                out_json(&record_json(&r))
-            } else {
-                out(format!("{}  note added", short_id(&nid)))
-            }
+            if ctx.json { out_json(&record_json(&r)) } else { out(format!("{}  note added", short_id(&nid))) }
         }
         NoteCommand::List { case } => {
             let id = case_ref(&v, &case)?;
@@ -832,15 +703,7 @@ pub fn note(ctx: &Ctx, cmd: NoteCommand) -> Result<()> {
 pub fn asset(ctx: &Ctx, cmd: AssetCommand) -> Result<()> {
     let mut v = ctx.open()?;
     match cmd {
-        AssetCommand::Add {
-            case,
-            name,
-            kind,
-            owner,
-            criticality,
-            compromise,
-            note,
-        } => {
+        AssetCommand::Add { case, name, kind, owner, criticality, compromise, note } => {
             let id = case_ref(&v, &case)?;
             let f = AssetFields {
                 name: Some(name),
@@ -853,11 +716,7 @@ pub fn asset(ctx: &Ctx, cmd: AssetCommand) -> Result<()> {
             };
             let aid = v.add_asset(&id, f)?;
             let r = v.record(&id, RecordKind::Asset, &aid)?;
-            if ctx.json {
-                out_json(&record_json(&r))
-            } else {
-                out(asset_line(&r))
-            }
+            if ctx.json { out_json(&record_json(&r)) } else { out(asset_line(&r)) }
         }
         AssetCommand::List { case } => {
             let id = case_ref(&v, &case)?;
@@ -885,11 +744,7 @@ fn asset_line(r: &casebook::Record) -> String {
 pub fn evidence(ctx: &Ctx, cmd: EvidenceCommand) -> Result<()> {
     let mut v = ctx.open()?;
     match cmd {
-        EvidenceCommand::Add {
-            case,
-            file,
-            description,
-        } => {
+        EvidenceCommand::Add { case, file, description } => {
             let id = case_ref(&v, &case)?;
             let total = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
             let mut bar =
@@ -920,13 +775,7 @@ pub fn evidence(ctx: &Ctx, cmd: EvidenceCommand) -> Result<()> {
             }
             Ok(())
         }
-        EvidenceCommand::Custody {
-            case,
-            evidence,
-            action,
-            location,
-            note,
-        } => {
+        EvidenceCommand::Custody { case, evidence, action, location, note } => {
             let id = case_ref(&v, &case)?;
             let eid = v.resolve_record(&id, RecordKind::Evidence, &evidence)?;
             if let Some(a) = action {
@@ -939,11 +788,7 @@ pub fn evidence(ctx: &Ctx, cmd: EvidenceCommand) -> Result<()> {
             for r in &rows {
                 out(format!(
                     "{}  {:<12} by {:<20} at {:<16} {}",
-                    r.values
-                        .get("at")
-                        .and_then(Value::as_i64)
-                        .map(format_time)
-                        .unwrap_or_default(),
+                    r.values.get("at").and_then(Value::as_i64).map(format_time).unwrap_or_default(),
                     str_of(&r.values, "action"),
                     str_of(&r.values, "by"),
                     str_of(&r.values, "location"),
@@ -952,11 +797,7 @@ pub fn evidence(ctx: &Ctx, cmd: EvidenceCommand) -> Result<()> {
             }
             Ok(())
         }
-        EvidenceCommand::Export {
-            case,
-            evidence,
-            output,
-        } => {
+        EvidenceCommand::Export { case, evidence, output } => {
             let id = case_ref(&v, &case)?;
             let eid = v.resolve_record(&id, RecordKind::Evidence, &evidence)?;
             let sha = v.export_evidence(&id, &eid, &output)?;
@@ -1017,12 +858,7 @@ pub fn history(ctx: &Ctx, case: &str) -> Result<()> {
                 c.winner.commit.short()
             ))?;
             for o in &c.others {
-                out(format!(
-                    "    kept:  {}  ({}, {})",
-                    o.value,
-                    o.author,
-                    o.commit.short()
-                ))?;
+                out(format!("    kept:  {}  ({}, {})", o.value, o.author, o.commit.short()))?;
             }
         }
         out("  Resolve by setting the field again (e.g. `casebook task done …`).")?;
@@ -1034,11 +870,7 @@ pub fn rebuild(ctx: &Ctx, case: Option<&str>) -> Result<()> {
     let mut v = ctx.open()?;
     let ids = match case {
         Some(c) => vec![case_ref(&v, c)?],
-        None => v
-            .cases()?
-            .iter()
-            .map(|r| CaseId::from_bytes(*r.id.as_bytes()))
-            .collect(),
+        None => v.cases()?.iter().map(|r| CaseId::from_bytes(*r.id.as_bytes())).collect(),
     };
     let mut total = 0;
     for id in &ids {
@@ -1106,12 +938,7 @@ pub fn playbooks(ctx: &Ctx) -> Result<()> {
         return out_json(&Value::Array(j));
     }
     for p in &all {
-        out(format!(
-            "{:<16} {:>2} tasks  {}",
-            p.name,
-            p.tasks.len(),
-            p.description
-        ))?;
+        out(format!("{:<16} {:>2} tasks  {}", p.name, p.tasks.len(), p.description))?;
     }
     Ok(())
 }

@@ -202,9 +202,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let code = e
-                .downcast_ref::<casebook::Error>()
-                .map_or(1, |ce| exit_code(ce.code()));
+            let code = e.downcast_ref::<casebook::Error>().map_or(1, |ce| exit_code(ce.code()));
             let _ = writeln!(std::io::stderr(), "casebook: {e:#}");
             if code == 3 {
                 let _ = writeln!(
@@ -231,12 +229,7 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     fn passphrase(&self, confirm: bool) -> Result<zeroize::Zeroizing<String>> {
-        secret::obtain(
-            self.passphrase_file.as_deref(),
-            "CASEBOOK_PASSPHRASE",
-            "Vault passphrase: ",
-            confirm,
-        )
+        secret::obtain(self.passphrase_file.as_deref(), "CASEBOOK_PASSPHRASE", "Vault passphrase: ", confirm)
     }
 
     pub(crate) fn open(&self) -> Result<Vault> {
@@ -336,11 +329,7 @@ fn run(cli: Cli) -> Result<()> {
             if let Some(path) = &minisign_pub {
                 write_public(path, &v.identity().minisign_public_file()?)?;
             }
-            if ctx.json {
-                out_json(&card_json(&v.card()))
-            } else {
-                out(v.card().to_text().trim_end())
-            }
+            if ctx.json { out_json(&card_json(&v.card())) } else { out(v.card().to_text().trim_end()) }
         }
         Command::Identity(IdentityCommand::ExportAge { file }) => {
             let v = ctx.open()?;
@@ -401,13 +390,7 @@ fn run(cli: Cli) -> Result<()> {
                 out_json(&json!({"entries": rows, "chain_ok": problem.is_none()}))?;
             } else {
                 for e in &entries {
-                    out(format!(
-                        "{:>5}  {}  {:<16} {}",
-                        e.seq,
-                        fmt_time(e.at),
-                        e.action,
-                        e.detail
-                    ))?;
+                    out(format!("{:>5}  {}  {:<16} {}", e.seq, fmt_time(e.at), e.action, e.detail))?;
                 }
                 if problem.is_none() {
                     out(format!("audit chain intact ({} entries)", entries.len()))?;
@@ -449,13 +432,7 @@ fn partner(ctx: &Ctx, cmd: PartnerCommand) -> Result<()> {
             };
             let max_tlp: casebook::Tlp = a.max_tlp.parse().map_err(casebook::Error::from)?;
             let v = ctx.open()?;
-            let p = v.add_partner(
-                &card,
-                &PartnerOptions {
-                    max_tlp,
-                    verified: a.verified,
-                },
-            )?;
+            let p = v.add_partner(&card, &PartnerOptions { max_tlp, verified: a.verified })?;
             if ctx.json {
                 out_json(&partner_json(&p))
             } else {
@@ -484,11 +461,7 @@ fn partner(ctx: &Ctx, cmd: PartnerCommand) -> Result<()> {
         PartnerCommand::Verify { name, fingerprint } => {
             let v = ctx.open()?;
             let p = v.verify_partner(&name, fingerprint.as_deref())?;
-            if ctx.json {
-                out_json(&partner_json(&p))
-            } else {
-                out(format!("Verified {}", partner_line(&p)))
-            }
+            if ctx.json { out_json(&partner_json(&p)) } else { out(format!("Verified {}", partner_line(&p))) }
         }
         PartnerCommand::Remove { name } => {
             let v = ctx.open()?;

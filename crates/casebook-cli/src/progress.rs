@@ -15,14 +15,7 @@ pub struct Progress {
 impl Progress {
     /// A progress line; `total` 0 means unknown.
     pub fn new(label: &'static str, total: u64, step: u64, quiet: bool) -> Self {
-        Self {
-            label,
-            total,
-            step,
-            last: 0,
-            shown: false,
-            enabled: !quiet && std::io::stderr().is_terminal(),
-        }
+        Self { label, total, step, last: 0, shown: false, enabled: !quiet && std::io::stderr().is_terminal() }
     }
 
     /// Reports `done` units.
@@ -32,19 +25,12 @@ impl Progress {
         }
         self.last = done;
         self.shown = true;
-        let pct = (done * 100)
-            .checked_div(self.total)
-            .map(|p| format!("{p:>3}% "))
-            .unwrap_or_default();
+        let pct = (done * 100).checked_div(self.total).map(|p| format!("{p:>3}% ")).unwrap_or_default();
         let _ = write!(
             std::io::stderr(),
             "\r{}: {pct}({done}{})",
             self.label,
-            if self.total > 0 {
-                format!("/{}", self.total)
-            } else {
-                String::new()
-            }
+            if self.total > 0 { format!("/{}", self.total) } else { String::new() }
         );
     }
 

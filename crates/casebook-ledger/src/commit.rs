@@ -223,13 +223,7 @@ impl CommitBuilder {
         let bytes = serde_json::to_vec(&header).map_err(|e| CommitError::Malformed(e.to_string()))?;
         let id = CommitId::of(&bytes);
         let signature = sign_bytes(&bytes, &id, signer)?;
-        Ok(Commit {
-            id,
-            bytes,
-            signature,
-            header,
-            ops: Vec::new(),
-        })
+        Ok(Commit { id, bytes, signature, header, ops: Vec::new() })
     }
 }
 
@@ -269,10 +263,7 @@ pub fn build(
 /// Parses header bytes (no signature check).
 pub fn parse_header(bytes: &[u8]) -> Result<CommitHeader, CommitError> {
     if bytes.len() > MAX_HEADER_BYTES {
-        return Err(CommitError::TooLarge(format!(
-            "commit header is {} bytes",
-            bytes.len()
-        )));
+        return Err(CommitError::TooLarge(format!("commit header is {} bytes", bytes.len())));
     }
     let h: CommitHeader = serde_json::from_slice(bytes).map_err(|e| CommitError::Malformed(e.to_string()))?;
     if h.format != FORMAT {
@@ -314,10 +305,7 @@ pub fn verify_ops<'a>(
         root.push(h);
     }
     if root.count() != header.op_count {
-        return Err(CommitError::OpCount {
-            expected: header.op_count,
-            found: root.count(),
-        });
+        return Err(CommitError::OpCount { expected: header.op_count, found: root.count() });
     }
     if hex::encode(root.finish()) != header.ops_root {
         return Err(CommitError::OpsRootMismatch);
@@ -338,20 +326,11 @@ impl Commit {
             .iter()
             .enumerate()
             .map(|(i, l)| {
-                OpLine::parse(l).map_err(|e| CommitError::BadOp {
-                    index: i as u64,
-                    reason: e.to_string(),
-                })
+                OpLine::parse(l).map_err(|e| CommitError::BadOp { index: i as u64, reason: e.to_string() })
             })
             .collect::<Result<Vec<_>, _>>()?;
         verify_ops(&header, ops.iter().map(|o| &o.hash))?;
-        Ok(Self {
-            id,
-            bytes,
-            signature,
-            header,
-            ops,
-        })
+        Ok(Self { id, bytes, signature, header, ops })
     }
 
     /// Verifies this commit's id, signature, op lines and `ops_root` (not its parents).
@@ -361,10 +340,8 @@ impl Commit {
             return Err(CommitError::IdMismatch);
         }
         for (i, line) in self.ops.iter().enumerate() {
-            let parsed = OpLine::parse(&line.bytes).map_err(|e| CommitError::BadOp {
-                index: i as u64,
-                reason: e.to_string(),
-            })?;
+            let parsed = OpLine::parse(&line.bytes)
+                .map_err(|e| CommitError::BadOp { index: i as u64, reason: e.to_string() })?;
             if parsed.hash != line.hash {
                 return Err(CommitError::BadOp {
                     index: i as u64,

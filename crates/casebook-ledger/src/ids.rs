@@ -16,10 +16,7 @@ pub struct BadId {
 }
 
 fn bad(what: &'static str, s: &str) -> BadId {
-    BadId {
-        what,
-        given: s.chars().take(80).collect(),
-    }
+    BadId { what, given: s.chars().take(80).collect() }
 }
 
 macro_rules! uuid_id {

@@ -19,6 +19,8 @@ pub mod merge;
 pub mod observable;
 pub mod op;
 pub mod records;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 pub mod vocab;
 
 pub use commit::{Commit, CommitBuilder, CommitError, CommitHeader, Signer};

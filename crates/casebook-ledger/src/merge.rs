@@ -76,11 +76,7 @@ impl FieldState {
     /// The frontier entries whose value differs from the winner's.
     pub fn losers(&self) -> impl Iterator<Item = &Entry> {
         let w = self.winner().map(|w| &w.value);
-        self.entries
-            .iter()
-            .rev()
-            .skip(1)
-            .filter(move |e| Some(&e.value) != w)
+        self.entries.iter().rev().skip(1).filter(move |e| Some(&e.value) != w)
     }
 }
 
@@ -96,10 +92,7 @@ pub struct RecordState {
 impl RecordState {
     /// An empty record.
     pub fn new(kind: RecordKind) -> Self {
-        Self {
-            kind,
-            fields: BTreeMap::new(),
-        }
+        Self { kind, fields: BTreeMap::new() }
     }
 
     /// Applies one op's writes.
@@ -110,30 +103,21 @@ impl RecordState {
         superseded: &impl Fn(&CommitId) -> bool,
     ) {
         for (name, value) in fields {
-            self.fields.entry(name.clone()).or_default().apply(
-                Entry {
-                    stamp,
-                    value: value.clone(),
-                },
-                superseded,
-            );
+            self.fields
+                .entry(name.clone())
+                .or_default()
+                .apply(Entry { stamp, value: value.clone() }, superseded);
         }
     }
 
     /// Winning values (a cleared field is `null`).
     pub fn values(&self) -> Map<String, Value> {
-        self.fields
-            .iter()
-            .filter_map(|(k, f)| f.winner().map(|w| (k.clone(), w.value.clone())))
-            .collect()
+        self.fields.iter().filter_map(|(k, f)| f.winner().map(|w| (k.clone(), w.value.clone()))).collect()
     }
 
     /// Whether a `del` won.
     pub fn is_deleted(&self) -> bool {
-        self.fields
-            .get(DELETED)
-            .and_then(FieldState::winner)
-            .is_some_and(|w| w.value == Value::Bool(true))
+        self.fields.get(DELETED).and_then(FieldState::winner).is_some_and(|w| w.value == Value::Bool(true))
     }
 
     /// Names of fields in conflict.
@@ -206,24 +190,15 @@ impl Dag {
     /// The commits no other commit names as parent.
     pub fn heads(&self) -> BTreeSet<CommitId> {
         let named: HashSet<&CommitId> = self.parents.values().flatten().collect();
-        self.parents
-            .keys()
-            .filter(|c| !named.contains(c))
-            .copied()
-            .collect()
+        self.parents.keys().filter(|c| !named.contains(c)).copied().collect()
     }
 
     /// Checks a commit's parents are present and its clock is ahead of each.
     pub fn check_parents(&self, commit: &Commit) -> Result<(), CommitError> {
         for p in &commit.header.parents {
-            let parent_hlc = self
-                .hlc(p)
-                .ok_or_else(|| CommitError::MissingParent(p.to_hex()))?;
+            let parent_hlc = self.hlc(p).ok_or_else(|| CommitError::MissingParent(p.to_hex()))?;
             if commit.header.hlc <= parent_hlc {
-                return Err(CommitError::ClockNotAhead {
-                    hlc: commit.header.hlc,
-                    parent_hlc,
-                });
+                return Err(CommitError::ClockNotAhead { hlc: commit.header.hlc, parent_hlc });
             }
         }
         Ok(())
@@ -250,12 +225,7 @@ pub fn apply_commit(
 
 /// The stamp of op `index` of `commit`.
 pub fn stamp(commit: &Commit, author: KeyId, index: usize) -> Stamp {
-    Stamp {
-        hlc: commit.header.hlc,
-        author,
-        op_index: index as u32,
-        commit: commit.id,
-    }
+    Stamp { hlc: commit.header.hlc, author, op_index: index as u32, commit: commit.id }
 }
 
 fn apply_op(
@@ -264,10 +234,11 @@ fn apply_op(
     stamp: Stamp,
     superseded: &impl Fn(&CommitId) -> bool,
 ) {
-    records
-        .entry((op.kind, op.id))
-        .or_insert_with(|| RecordState::new(op.kind))
-        .apply(&op.effective_fields(), stamp, superseded);
+    records.entry((op.kind, op.id)).or_insert_with(|| RecordState::new(op.kind)).apply(
+        &op.effective_fields(),
+        stamp,
+        superseded,
+    );
 }
 
 /// What inserting a commit into a [`Replica`] did.
@@ -295,12 +266,7 @@ pub struct Replica {
 impl Replica {
     /// An empty replica of `case`.
     pub fn new(case: CaseId) -> Self {
-        Self {
-            case,
-            dag: Dag::new(),
-            pending: BTreeMap::new(),
-            records: BTreeMap::new(),
-        }
+        Self { case, dag: Dag::new(), pending: BTreeMap::new(), records: BTreeMap::new() }
     }
 
     /// The records.
@@ -330,13 +296,8 @@ impl Replica {
                 found: commit.header.case.to_string(),
             });
         }
-        let missing: Vec<CommitId> = commit
-            .header
-            .parents
-            .iter()
-            .filter(|p| !self.dag.contains(p))
-            .copied()
-            .collect();
+        let missing: Vec<CommitId> =
+            commit.header.parents.iter().filter(|p| !self.dag.contains(p)).copied().collect();
         if !missing.is_empty() {
             self.pending.insert(commit.id, commit);
             return Ok(Inserted::Pending(missing));
@@ -367,8 +328,7 @@ impl Replica {
         self.dag.check_parents(&commit)?;
         let ancestors = self.dag.ancestors_of_parents(&commit.header.parents);
         apply_commit(&mut self.records, &commit, &ancestors)?;
-        self.dag
-            .insert(commit.id, commit.header.parents.clone(), commit.header.hlc);
+        self.dag.insert(commit.id, commit.header.parents.clone(), commit.header.hlc);
         applied.push(commit.id);
         Ok(())
     }

@@ -25,11 +25,7 @@ pub struct ObservableError {
 }
 
 fn err(value: &str, what: &str, reason: &str) -> ObservableError {
-    ObservableError {
-        value: value.chars().take(100).collect(),
-        what: what.into(),
-        reason: reason.into(),
-    }
+    ObservableError { value: value.chars().take(100).collect(), what: what.into(), reason: reason.into() }
 }
 
 /// Undoes the usual defanging of indicators.
@@ -52,11 +48,7 @@ pub fn refang(s: &str) -> String {
     }
     // Scheme forms: hxxp, hXXp, hxxps, fxp.
     let lower = out.to_ascii_lowercase();
-    for (from, to) in [
-        ("hxxps://", "https://"),
-        ("hxxp://", "http://"),
-        ("fxp://", "ftp://"),
-    ] {
+    for (from, to) in [("hxxps://", "https://"), ("hxxp://", "http://"), ("fxp://", "ftp://")] {
         if lower.starts_with(from) {
             out = format!("{to}{}", &out[from.len()..]);
             break;
@@ -91,11 +83,7 @@ pub fn normalize(
     raw: &str,
 ) -> Result<(ObservableType, String), ObservableError> {
     if raw.len() > MAX_VALUE_BYTES {
-        return Err(err(
-            raw,
-            "observable",
-            &format!("longer than {MAX_VALUE_BYTES} bytes"),
-        ));
+        return Err(err(raw, "observable", &format!("longer than {MAX_VALUE_BYTES} bytes")));
     }
     let v = refang(raw);
     if v.is_empty() {
@@ -107,11 +95,7 @@ pub fn normalize(
     let kind = match kind {
         Some(k) => k,
         None => detect(&v).ok_or_else(|| {
-            err(
-                raw,
-                "observable",
-                "its type cannot be told from the value; give the type explicitly",
-            )
+            err(raw, "observable", "its type cannot be told from the value; give the type explicitly")
         })?,
     };
     let norm = match kind {
@@ -133,11 +117,7 @@ pub fn normalize(
         ObservableType::RegistryKey => registry_key(&v).map_err(|r| err(raw, "registry key", r))?,
         ObservableType::Filename => {
             if v.contains(['/', '\\']) {
-                return Err(err(
-                    raw,
-                    "file name",
-                    "it contains a path separator; use the name alone",
-                ));
+                return Err(err(raw, "file name", "it contains a path separator; use the name alone"));
             }
             v
         }
@@ -209,10 +189,7 @@ fn domain(v: &str, need_tld: bool) -> Result<String, &'static str> {
         if l.is_empty() || l.len() > 63 {
             return Err("each label must have 1–63 characters");
         }
-        if !l
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
+        if !l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
             return Err("only letters, digits, '-' and '_' are allowed");
         }
         if l.starts_with('-') || l.ends_with('-') {
@@ -220,9 +197,7 @@ fn domain(v: &str, need_tld: bool) -> Result<String, &'static str> {
         }
     }
     if need_tld
-        && !labels
-            .last()
-            .is_some_and(|t| t.bytes().all(|b| b.is_ascii_alphabetic()) || t.starts_with("xn--"))
+        && !labels.last().is_some_and(|t| t.bytes().all(|b| b.is_ascii_alphabetic()) || t.starts_with("xn--"))
     {
         return Err("the top-level label must be letters");
     }
@@ -240,11 +215,7 @@ fn email(v: &str) -> Result<String, &'static str> {
 
 fn url(v: &str) -> Result<String, &'static str> {
     let (scheme, rest) = v.split_once("://").ok_or("it has no scheme://")?;
-    if scheme.is_empty()
-        || !scheme
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
-    {
+    if scheme.is_empty() || !scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)) {
         return Err("the scheme is invalid");
     }
     if rest.contains(char::is_whitespace) {
@@ -256,12 +227,7 @@ fn url(v: &str) -> Result<String, &'static str> {
     let userinfo = &authority[..authority.len() - hostport.len()];
     let (host, port) = if hostport.starts_with('[') {
         let close = hostport.find(']').ok_or("an IPv6 host is not closed with ']'")?;
-        (
-            ipv6(&hostport[..=close])
-                .map(|h| format!("[{h}]"))
-                .ok_or("bad IPv6 host")?,
-            &hostport[close + 1..],
-        )
+        (ipv6(&hostport[..=close]).map(|h| format!("[{h}]")).ok_or("bad IPv6 host")?, &hostport[close + 1..])
     } else {
         let (h, p) = match hostport.rsplit_once(':') {
             Some((h, p)) => (h, &hostport[h.len()..][..p.len() + 1]),
@@ -270,19 +236,15 @@ fn url(v: &str) -> Result<String, &'static str> {
         let h = ipv4(h).map_or_else(|| domain(h, false), Ok)?;
         (h, p)
     };
-    let port_ok = port
-        .strip_prefix(':')
-        .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let port_ok =
+        port.strip_prefix(':').is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     if !port.is_empty() && !port_ok {
         return Err("the port is not a number");
     }
     if host.is_empty() {
         return Err("it has no host");
     }
-    Ok(format!(
-        "{}://{userinfo}{host}{port}{path}",
-        scheme.to_ascii_lowercase()
-    ))
+    Ok(format!("{}://{userinfo}{host}{port}{path}", scheme.to_ascii_lowercase()))
 }
 
 fn registry_key(v: &str) -> Result<String, &'static str> {
@@ -303,9 +265,5 @@ fn registry_key(v: &str) -> Result<String, &'static str> {
     if !HIVES.contains(&hive_up.as_str()) {
         return Err("it must start with a hive such as HKLM\\ or HKEY_CURRENT_USER\\");
     }
-    Ok(if rest.is_empty() {
-        hive_up
-    } else {
-        format!("{hive_up}\\{rest}")
-    })
+    Ok(if rest.is_empty() { hive_up } else { format!("{hive_up}\\{rest}") })
 }

@@ -82,22 +82,12 @@ pub fn new_salt() -> [u8; 16] {
 impl Op {
     /// A put with a fresh salt.
     pub fn put(kind: RecordKind, id: RecordId, fields: Map<String, Value>) -> Self {
-        Self {
-            kind,
-            id,
-            salt: new_salt(),
-            action: Action::Put(fields),
-        }
+        Self { kind, id, salt: new_salt(), action: Action::Put(fields) }
     }
 
     /// A tombstone with a fresh salt.
     pub fn del(kind: RecordKind, id: RecordId) -> Self {
-        Self {
-            kind,
-            id,
-            salt: new_salt(),
-            action: Action::Del,
-        }
+        Self { kind, id, salt: new_salt(), action: Action::Del }
     }
 
     /// The op's exact line (no trailing newline). Writing is deterministic for a given op.
@@ -171,12 +161,7 @@ impl Op {
                 )));
             }
         };
-        Ok(Self {
-            kind: wire.kind,
-            id: wire.id,
-            salt,
-            action,
-        })
+        Ok(Self { kind: wire.kind, id: wire.id, salt, action })
     }
 }
 
@@ -232,37 +217,21 @@ impl OpLine {
     /// A line for an op we hold.
     pub fn from_op(op: Op) -> Self {
         let bytes = op.to_bytes();
-        Self {
-            hash: sha256(&bytes),
-            bytes,
-            op: Some(op),
-        }
+        Self { hash: sha256(&bytes), bytes, op: Some(op) }
     }
 
     /// The withheld stand-in for this line: `{"withheld":"<hash>"}`.
     pub fn withheld(&self) -> Self {
-        Self {
-            bytes: withheld_line(&self.hash),
-            hash: self.hash,
-            op: None,
-        }
+        Self { bytes: withheld_line(&self.hash), hash: self.hash, op: None }
     }
 
     /// Parses a carried line: an op, or a withheld stand-in.
     pub fn parse(line: &[u8]) -> Result<Self, OpError> {
         if let Some(hash) = parse_withheld(line)? {
-            return Ok(Self {
-                bytes: line.to_vec(),
-                hash,
-                op: None,
-            });
+            return Ok(Self { bytes: line.to_vec(), hash, op: None });
         }
         let op = Op::parse(line)?;
-        Ok(Self {
-            hash: sha256(line),
-            bytes: line.to_vec(),
-            op: Some(op),
-        })
+        Ok(Self { hash: sha256(line), bytes: line.to_vec(), op: Some(op) })
     }
 }
 

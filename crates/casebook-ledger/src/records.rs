@@ -120,10 +120,7 @@ impl FromStr for RecordKind {
     type Err = FieldError;
     fn from_str(s: &str) -> Result<Self, FieldError> {
         Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
-            FieldError(format!(
-                "unknown record kind \"{}\"",
-                s.chars().take(40).collect::<String>()
-            ))
+            FieldError(format!("unknown record kind \"{}\"", s.chars().take(40).collect::<String>()))
         })
     }
 }
@@ -148,9 +145,9 @@ pub struct FieldError(pub String);
 
 fn check_size(name: &str, value: &Value) -> Result<(), FieldError> {
     match value {
-        Value::String(s) if s.len() > MAX_TEXT_BYTES => Err(FieldError(format!(
-            "{name} is longer than {MAX_TEXT_BYTES} bytes"
-        ))),
+        Value::String(s) if s.len() > MAX_TEXT_BYTES => {
+            Err(FieldError(format!("{name} is longer than {MAX_TEXT_BYTES} bytes")))
+        }
         Value::Array(a) if a.len() > MAX_LIST_LEN => {
             Err(FieldError(format!("{name} has more than {MAX_LIST_LEN} entries")))
         }
@@ -420,9 +417,7 @@ impl Validate for EvidenceFields {
         if let Some(h) = &self.sha256
             && (h.len() != 64 || !h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
         {
-            return Err(FieldError(format!(
-                "sha256 \"{h}\" is not 64 lower-case hex digits"
-            )));
+            return Err(FieldError(format!("sha256 \"{h}\" is not 64 lower-case hex digits")));
         }
         Ok(())
     }

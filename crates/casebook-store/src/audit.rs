@@ -50,9 +50,7 @@ impl Store {
     pub fn audit(&self, at: i64, action: &str, detail: &str) -> Result<(), StoreError> {
         let prev: [u8; 32] = self
             .conn
-            .query_row("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| {
-                r.get::<_, Vec<u8>>(0)
-            })
+            .query_row("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| r.get::<_, Vec<u8>>(0))
             .map(to_hash)
             .or_else(|e| match e {
                 rusqlite::Error::QueryReturnedNoRows => Ok([0; 32]),
@@ -68,9 +66,8 @@ impl Store {
 
     /// The whole audit log, oldest first, and the first row where the chain breaks, if any.
     pub fn audit_log(&self) -> Result<(Vec<AuditEntry>, Option<AuditProblem>), StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT seq, at, action, detail, prev_hash, hash FROM audit ORDER BY seq")?;
+        let mut stmt =
+            self.conn.prepare("SELECT seq, at, action, detail, prev_hash, hash FROM audit ORDER BY seq")?;
         let mut prev = [0u8; 32];
         let mut problem = None;
         let mut out = Vec::new();

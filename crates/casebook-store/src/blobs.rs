@@ -88,10 +88,7 @@ impl Store {
             }
             let file = w.finish()?.into_inner().map_err(|e| e.into_error())?;
             file.sync_all()?;
-            Ok(BlobInfo {
-                sha256: hex::encode(hasher.finalize()),
-                size,
-            })
+            Ok(BlobInfo { sha256: hex::encode(hasher.finalize()), size })
         })();
         match result {
             Ok(info) => {
@@ -129,10 +126,7 @@ impl Store {
             io::ErrorKind::NotFound => BlobError::Missing(sha256.to_string()),
             _ => BlobError::Io(e),
         })?;
-        let undecryptable = |reason: String| BlobError::Undecryptable {
-            sha256: sha256.to_string(),
-            reason,
-        };
+        let undecryptable = |reason: String| BlobError::Undecryptable { sha256: sha256.to_string(), reason };
         let mut r = age::Decryptor::new_buffered(io::BufReader::new(file))
             .map_err(|e| undecryptable(e.to_string()))?
             .decrypt(std::iter::once(identity))
@@ -154,10 +148,7 @@ impl Store {
         }
         let actual = hex::encode(hasher.finalize());
         if actual != sha256 {
-            return Err(BlobError::Altered {
-                expected: sha256.to_string(),
-                actual,
-            });
+            return Err(BlobError::Altered { expected: sha256.to_string(), actual });
         }
         Ok(BlobInfo { sha256: actual, size })
     }
@@ -172,18 +163,14 @@ fn tempfile_in(dir: &std::path::Path) -> io::Result<PathBuf> {
             return Ok(p);
         }
     }
-    Err(io::Error::other(
-        "cannot find a free temporary name in the blob folder",
-    ))
+    Err(io::Error::other("cannot find a free temporary name in the blob folder"))
 }
 
 fn rand_u64() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()),
     );
     h.finish()
 }

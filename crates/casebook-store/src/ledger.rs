@@ -15,8 +15,14 @@ use serde_json::{Map, Value};
 
 use crate::{Store, StoreError};
 
-/// Op lines are stored in chunks of about this many bytes.
-const CHUNK_BYTES: usize = 1 << 20;
+/// Op lines are stored in zstd-compressed chunks of at most this many ops…
+const CHUNK_OPS: u64 = 256;
+/// …or about this many uncompressed bytes, whichever comes first.
+const CHUNK_BYTES: usize = 256 << 10;
+/// Largest uncompressed chunk accepted when reading (one op may be up to 4 MiB).
+const MAX_CHUNK_RAW: usize = 8 << 20;
+/// zstd level for op chunks: fast, and op lines compress well at any level.
+const ZSTD_LEVEL: i32 = 1;
 
 /// Why commits could not be stored.
 #[derive(Debug, thiserror::Error)]
@@ -63,12 +69,7 @@ pub(crate) struct CaseIndex {
 
 impl CaseIndex {
     fn empty(case_seq: i64) -> Self {
-        Self {
-            case_seq,
-            dag: None,
-            stamps: HashMap::new(),
-            seqs: HashMap::new(),
-        }
+        Self { case_seq, dag: None, stamps: HashMap::new(), seqs: HashMap::new() }
     }
 
     /// Loads every commit of the case (seq, hlc, key, id, parents).
@@ -83,10 +84,7 @@ impl CaseIndex {
             )?;
             let mut rows = stmt.query([case_seq])?;
             while let Some(r) = rows.next()? {
-                parents
-                    .entry(r.get(0)?)
-                    .or_default()
-                    .push(commit_id(r.get_ref(1)?.as_blob()?));
+                parents.entry(r.get(0)?).or_default().push(commit_id(r.get_ref(1)?.as_blob()?));
             }
         }
         let mut stmt = tx.prepare_cached(
@@ -115,19 +113,11 @@ impl CaseIndex {
             self.stamps.get(&seq).copied().ok_or_else(|| {
                 StoreError::Corrupt(format!("record provenance names unknown commit #{seq}"))
             })?;
-        Ok(Stamp {
-            hlc,
-            author,
-            op_index: op,
-            commit,
-        })
+        Ok(Stamp { hlc, author, op_index: op, commit })
     }
 
     fn seq_of(&self, id: &CommitId) -> Result<i64, StoreError> {
-        self.seqs
-            .get(id)
-            .copied()
-            .ok_or_else(|| StoreError::Corrupt(format!("unknown commit {id}")))
+        self.seqs.get(id).copied().ok_or_else(|| StoreError::Corrupt(format!("unknown commit {id}")))
     }
 }
 
@@ -148,8 +138,7 @@ fn case_seq(tx: &rusqlite::Connection, case: &CaseId, create: bool) -> rusqlite:
     if found.is_some() || !create {
         return Ok(found);
     }
-    tx.prepare_cached("INSERT INTO cases (id) VALUES (?1)")?
-        .execute([case.as_bytes().as_slice()])?;
+    tx.prepare_cached("INSERT INTO cases (id) VALUES (?1)")?.execute([case.as_bytes().as_slice()])?;
     Ok(Some(tx.last_insert_rowid()))
 }
 
@@ -160,15 +149,35 @@ fn pair(v: &Value) -> Option<(i64, u32)> {
     Some((a.first()?.as_i64()?, a.get(1)?.as_u64()? as u32))
 }
 
-/// Rebuilds a record's merge state from its stored `data` and `prov`.
+/// A record's current values: `data`, or, when that is NULL, the fields of the one op that wrote it.
+pub(crate) fn values(
+    conn: &rusqlite::Connection,
+    data: Option<&str>,
+    prov: &str,
+    ops: &mut OpReader,
+) -> Result<Map<String, Value>, StoreError> {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("record state unreadable: {what}"));
+    match data {
+        Some(d) => serde_json::from_str(d).map_err(|_| corrupt("data")),
+        None => {
+            let prov: Map<String, Value> = serde_json::from_str(prov).map_err(|_| corrupt("prov"))?;
+            let (seq, op) = prov.get("*").and_then(pair).ok_or_else(|| corrupt("no op reference"))?;
+            ops.fields(conn, seq, op)
+        }
+    }
+}
+
+/// Rebuilds a record's merge state from its stored `data` (or its one op) and `prov`.
 pub(crate) fn decode(
+    conn: &rusqlite::Connection,
     kind: RecordKind,
-    data: &str,
+    data: Option<&str>,
     prov: &str,
     idx: &CaseIndex,
+    ops: &mut OpReader,
 ) -> Result<RecordState, StoreError> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("record state unreadable: {what}"));
-    let data: Map<String, Value> = serde_json::from_str(data).map_err(|_| corrupt("data"))?;
+    let data = values(conn, data, prov, ops)?;
     let prov: Map<String, Value> = serde_json::from_str(prov).map_err(|_| corrupt("prov"))?;
     let default = prov.get("*").and_then(pair);
     let mut state = RecordState::new(kind);
@@ -178,23 +187,13 @@ pub(crate) fn decode(
             Some(Value::Array(list)) => {
                 for e in list {
                     let (seq, op) = pair(e).ok_or_else(|| corrupt("entry"))?;
-                    let v = e
-                        .as_array()
-                        .and_then(|a| a.get(2))
-                        .cloned()
-                        .unwrap_or_else(|| value.clone());
-                    entries.push(Entry {
-                        stamp: idx.stamp(seq, op)?,
-                        value: v,
-                    });
+                    let v = e.as_array().and_then(|a| a.get(2)).cloned().unwrap_or_else(|| value.clone());
+                    entries.push(Entry { stamp: idx.stamp(seq, op)?, value: v });
                 }
             }
             _ => {
                 let (seq, op) = default.ok_or_else(|| corrupt("no default stamp"))?;
-                entries.push(Entry {
-                    stamp: idx.stamp(seq, op)?,
-                    value: value.clone(),
-                });
+                entries.push(Entry { stamp: idx.stamp(seq, op)?, value: value.clone() });
             }
         }
         entries.sort_by_key(|e| e.stamp);
@@ -240,11 +239,7 @@ pub(crate) fn encode(state: &RecordState, idx: &CaseIndex) -> Result<(String, St
     if let Some((s, o)) = default {
         prov.insert("*".into(), Value::Array(vec![s.into(), o.into()]));
     }
-    Ok((
-        Value::Object(data).to_string(),
-        Value::Object(prov).to_string(),
-        conflicts,
-    ))
+    Ok((Value::Object(data).to_string(), Value::Object(prov).to_string(), conflicts))
 }
 
 // ---- applying ops --------------------------------------------------------------------------------
@@ -263,32 +258,23 @@ struct Columns {
 fn columns(kind: RecordKind, v: &Map<String, Value>) -> Columns {
     let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
     let lookup = match kind {
-        RecordKind::Observable => match (
-            v.get("type").and_then(Value::as_str),
-            v.get("value").and_then(Value::as_str),
-        ) {
-            (Some(t), Some(val)) => Some(format!("{t}\t{val}")),
-            _ => None,
-        },
+        RecordKind::Observable => {
+            match (v.get("type").and_then(Value::as_str), v.get("value").and_then(Value::as_str)) {
+                (Some(t), Some(val)) => Some(format!("{t}\t{val}")),
+                _ => None,
+            }
+        }
         RecordKind::Evidence => s("sha256"),
         _ => None,
     };
     let event = kind == RecordKind::Event;
     Columns {
         lookup,
-        occurred_at: if event {
-            v.get("occurred_at").and_then(Value::as_i64)
-        } else {
-            None
-        },
+        occurred_at: if event { v.get("occurred_at").and_then(Value::as_i64) } else { None },
         host: if event { s("host") } else { None },
         source: if event { s("source") } else { None },
         phase: if event { s("phase") } else { None },
-        key_event: if event {
-            v.get("key_event").and_then(Value::as_bool)
-        } else {
-            None
-        },
+        key_event: if event { v.get("key_event").and_then(Value::as_bool) } else { None },
         deleted: v.get(DELETED) == Some(&Value::Bool(true)),
     }
 }
@@ -301,6 +287,7 @@ fn apply_op(
     seq: i64,
     stamp: Stamp,
     superseded: &Superseded<'_>,
+    pending: Option<&mut Chunker>,
 ) -> Result<(), StoreError> {
     let fields = op.effective_fields();
     let id = op.id.as_bytes().as_slice();
@@ -309,9 +296,9 @@ fn apply_op(
     let prov = format!("{{\"*\":[{seq},{}]}}", stamp.op_index);
     let inserted = tx
         .prepare_cached(
-            "INSERT INTO records (case_seq, kind, id, deleted, created_seq, updated_seq, data, prov, lookup, \
-             occurred_at, host, source, phase, key_event) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, \
-             ?11, ?12, ?13) ON CONFLICT (case_seq, kind, id) DO NOTHING",
+            "INSERT INTO records (case_seq, kind, id, deleted, created_seq, data, prov, lookup, occurred_at, \
+             host, source, phase, key_event) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
+             ON CONFLICT (case_seq, kind, id) DO NOTHING",
         )?
         .execute(params![
             idx.case_seq,
@@ -319,7 +306,6 @@ fn apply_op(
             id,
             c.deleted,
             seq,
-            Value::Object(fields.clone().into_owned()).to_string(),
             prov,
             c.lookup,
             c.occurred_at,
@@ -331,13 +317,13 @@ fn apply_op(
     if inserted == 1 {
         return Ok(());
     }
-    let (rowid, data, prov): (i64, String, String) = tx
-        .prepare_cached(
-            "SELECT rowid, data, prov FROM records WHERE case_seq = ?1 AND kind = ?2 AND id = ?3",
-        )?
-        .query_row(params![idx.case_seq, op.kind.code(), id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })?;
+    // The record may be stored lazily (its values are an op's fields): that op must be readable.
+    if let Some(chunks) = pending {
+        chunks.flush(tx)?;
+    }
+    let (data, prov): (Option<String>, String) = tx
+        .prepare_cached("SELECT data, prov FROM records WHERE case_seq = ?1 AND kind = ?2 AND id = ?3")?
+        .query_row(params![idx.case_seq, op.kind.code(), id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     if idx.dag.is_none() {
         // A local commit meets an existing record: decoding it needs the case's commits.
         let fresh = CaseIndex::load(tx, idx.case_seq)?;
@@ -345,7 +331,7 @@ fn apply_op(
         idx.stamps.extend(fresh.stamps);
         idx.seqs.extend(fresh.seqs);
     }
-    let mut state = decode(op.kind, &data, &prov, idx)?;
+    let mut state = decode(tx, op.kind, data.as_deref(), &prov, idx, &mut OpReader::default())?;
     let this = stamp.commit;
     match superseded {
         Superseded::All => state.apply(&fields, stamp, &|_: &CommitId| true),
@@ -354,14 +340,15 @@ fn apply_op(
     let (data, prov, conflicts) = encode(&state, idx)?;
     let c = columns(op.kind, &state.values());
     tx.prepare_cached(
-        "UPDATE records SET deleted = ?2, conflicts = ?3, updated_seq = ?4, data = ?5, prov = ?6, lookup = ?7, \
-         occurred_at = ?8, host = ?9, source = ?10, phase = ?11, key_event = ?12 WHERE rowid = ?1",
+        "UPDATE records SET deleted = ?4, conflicts = ?5, data = ?6, prov = ?7, lookup = ?8, occurred_at = ?9, \
+         host = ?10, source = ?11, phase = ?12, key_event = ?13 WHERE case_seq = ?1 AND kind = ?2 AND id = ?3",
     )?
     .execute(params![
-        rowid,
+        idx.case_seq,
+        op.kind.code(),
+        id,
         c.deleted,
         conflicts,
-        seq,
         data,
         prov,
         c.lookup,
@@ -386,12 +373,11 @@ struct Chunker {
 
 impl Chunker {
     fn new(seq: i64) -> Self {
-        Self {
-            seq,
-            buf: Vec::with_capacity(CHUNK_BYTES + 4096),
-            first: 0,
-            count: 0,
-        }
+        Self { seq, buf: Vec::with_capacity(CHUNK_BYTES + 4096), first: 0, count: 0 }
+    }
+
+    fn full(&self) -> bool {
+        self.count >= CHUNK_OPS || self.buf.len() >= CHUNK_BYTES
     }
 
     fn push(&mut self, tx: &rusqlite::Connection, line: &[u8]) -> rusqlite::Result<()> {
@@ -400,7 +386,7 @@ impl Chunker {
         }
         self.buf.extend_from_slice(line);
         self.count += 1;
-        if self.buf.len() >= CHUNK_BYTES {
+        if self.full() {
             self.flush(tx)?;
         }
         Ok(())
@@ -410,10 +396,12 @@ impl Chunker {
         if self.count == 0 {
             return Ok(());
         }
+        let packed = zstd::bulk::compress(&self.buf, ZSTD_LEVEL)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         tx.prepare_cached(
-            "INSERT INTO op_chunks (commit_seq, first_op, op_count, lines) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO op_chunks (commit_seq, first_op, op_count, lines_zstd) VALUES (?1, ?2, ?3, ?4)",
         )?
-        .execute(params![self.seq, self.first as i64, self.count as i64, self.buf])?;
+        .execute(params![self.seq, self.first as i64, self.count as i64, packed])?;
         self.first += self.count;
         self.count = 0;
         self.buf.clear();
@@ -433,10 +421,7 @@ fn insert_commit_row(
     c: &Commit,
     now_us: i64,
 ) -> Result<(), StoreError> {
-    let key = c
-        .header
-        .author_key_id()
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let key = c.header.author_key_id().map_err(|e| StoreError::Corrupt(e.to_string()))?;
     tx.prepare_cached(
         "INSERT INTO commits (seq, id, case_seq, hlc, author, author_key, author_name, bytes, signature, \
          op_count, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -472,9 +457,8 @@ fn heads(tx: &rusqlite::Connection, case_seq: i64) -> rusqlite::Result<Vec<(Comm
     let mut stmt = tx.prepare_cached(
         "SELECT c.id, c.hlc FROM heads h JOIN commits c ON c.seq = h.commit_seq WHERE h.case_seq = ?1",
     )?;
-    let rows = stmt.query_map([case_seq], |r| {
-        Ok((commit_id(r.get_ref(0)?.as_blob()?), r.get::<_, i64>(1)? as u64))
-    })?;
+    let rows = stmt
+        .query_map([case_seq], |r| Ok((commit_id(r.get_ref(0)?.as_blob()?), r.get::<_, i64>(1)? as u64)))?;
     rows.collect()
 }
 
@@ -493,10 +477,7 @@ pub struct CommitWriter<'s> {
 
 impl std::fmt::Debug for CommitWriter<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CommitWriter")
-            .field("seq", &self.seq)
-            .field("ops", &self.ops)
-            .finish()
+        f.debug_struct("CommitWriter").field("seq", &self.seq).field("ops", &self.ops).finish()
     }
 }
 
@@ -512,7 +493,7 @@ impl CommitWriter<'_> {
             commit: self.placeholder,
         };
         let op = line.op.as_ref().expect("a local op is never withheld");
-        apply_op(&self.tx, &mut self.idx, op, self.seq, stamp, &Superseded::All)?;
+        apply_op(&self.tx, &mut self.idx, op, self.seq, stamp, &Superseded::All, Some(&mut self.chunks))?;
         self.ops += 1;
         Ok(())
     }
@@ -525,10 +506,7 @@ impl CommitWriter<'_> {
     /// Signs the commit, stores it, and commits the transaction. Returns the commit (without op lines).
     pub fn finish(mut self, message: &str, signer: &Signer<'_>, now_us: i64) -> Result<Commit, StoreError> {
         self.chunks.flush(&self.tx)?;
-        let commit = self
-            .builder
-            .finish(message, signer)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let commit = self.builder.finish(message, signer).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         insert_commit_row(&self.tx, self.seq, self.idx.case_seq, &commit, now_us)?;
         self.tx.commit()?;
         Ok(commit)
@@ -552,9 +530,7 @@ impl Store {
         signer: &Signer<'_>,
         now_us: i64,
     ) -> Result<CommitWriter<'_>, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let case_seq = case_seq(&tx, case, true)?.expect("created");
         let heads = heads(&tx, case_seq)?;
         let hlc = commit::next_hlc(now_us, heads.iter().map(|h| h.1));
@@ -566,16 +542,7 @@ impl Store {
         let placeholder = CommitId([0xff; 32]);
         let mut idx = CaseIndex::empty(case_seq);
         idx.register(seq, hlc, author, placeholder);
-        Ok(CommitWriter {
-            tx,
-            idx,
-            builder,
-            chunks: Chunker::new(seq),
-            seq,
-            author,
-            placeholder,
-            ops: 0,
-        })
+        Ok(CommitWriter { tx, idx, builder, chunks: Chunker::new(seq), seq, author, placeholder, ops: 0 })
     }
 
     /// Stores commits received from elsewhere, all or nothing, in one transaction. Each must already
@@ -587,9 +554,7 @@ impl Store {
         commits: &[Commit],
         now_us: i64,
     ) -> Result<Imported, LedgerError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let report = import_in(&tx, case, commits, now_us)?;
         tx.commit()?;
         Ok(report)
@@ -598,9 +563,7 @@ impl Store {
     /// Recomputes a case's records from its commits alone, in hlc order (a different order from the
     /// one they arrived in). Returns the number of ops applied.
     pub fn rebuild(&mut self, case: &CaseId) -> Result<u64, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let Some(case_seq) = case_seq(&tx, case, false)? else {
             return Err(StoreError::NotFound(format!("case {case}")));
         };
@@ -620,13 +583,8 @@ impl Store {
             let (hlc, key, _) = idx.stamps[&seq];
             for_each_op(&tx, seq, |i, line| {
                 if let Some(op) = &line.op {
-                    let stamp = Stamp {
-                        hlc,
-                        author: key,
-                        op_index: i as u32,
-                        commit: id,
-                    };
-                    apply_op(&tx, &mut idx, op, seq, stamp, &Superseded::Ancestors(&ancestors))?;
+                    let stamp = Stamp { hlc, author: key, op_index: i as u32, commit: id };
+                    apply_op(&tx, &mut idx, op, seq, stamp, &Superseded::Ancestors(&ancestors), None)?;
                     applied += 1;
                 }
                 Ok(())
@@ -637,31 +595,94 @@ impl Store {
     }
 }
 
+/// Unpacks a stored chunk into its op lines.
+fn unpack(packed: &[u8], expected: i64) -> Result<Vec<Vec<u8>>, StoreError> {
+    let raw = zstd::bulk::decompress(packed, MAX_CHUNK_RAW)
+        .map_err(|e| StoreError::Corrupt(format!("an op chunk does not decompress: {e}")))?;
+    let lines: Vec<Vec<u8>> = raw.split(|b| *b == b'\n').map(<[u8]>::to_vec).collect();
+    if lines.len() as i64 != expected {
+        return Err(StoreError::Corrupt(format!("an op chunk holds {} ops, not {expected}", lines.len())));
+    }
+    Ok(lines)
+}
+
 /// Calls `f` with every op line of commit `seq`, in order.
 pub(crate) fn for_each_op(
     tx: &rusqlite::Connection,
     seq: i64,
     mut f: impl FnMut(u64, OpLine) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
-    let mut stmt =
-        tx.prepare_cached("SELECT first_op, lines FROM op_chunks WHERE commit_seq = ?1 ORDER BY first_op")?;
+    let mut stmt = tx.prepare_cached(
+        "SELECT first_op, op_count, lines_zstd FROM op_chunks WHERE commit_seq = ?1 ORDER BY first_op",
+    )?;
     let mut rows = stmt.query([seq])?;
     let mut index = 0u64;
     while let Some(r) = rows.next()? {
         let first = r.get::<_, i64>(0)? as u64;
         if first != index {
-            return Err(StoreError::Corrupt(format!(
-                "op lines of commit #{seq} have a gap at op {index}"
-            )));
+            return Err(StoreError::Corrupt(format!("op lines of commit #{seq} have a gap at op {index}")));
         }
-        let lines: Vec<u8> = r.get(1)?;
-        for line in lines.split(|b| *b == b'\n') {
-            let parsed = OpLine::parse(line).map_err(|e| StoreError::Corrupt(format!("op {index}: {e}")))?;
+        for line in unpack(r.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?, r.get(1)?)? {
+            let parsed = OpLine::parse(&line).map_err(|e| StoreError::Corrupt(format!("op {index}: {e}")))?;
             f(index, parsed)?;
             index += 1;
         }
     }
     Ok(())
+}
+
+/// Reads single ops out of stored chunks, keeping the last few chunks unpacked: records written by one
+/// op are read in runs (a timeline page), which mostly share a chunk.
+#[derive(Default)]
+pub(crate) struct OpReader {
+    cache: Vec<UnpackedChunk>,
+}
+
+/// A chunk's op lines: (commit seq, index of its first op), lines.
+type UnpackedChunk = ((i64, u64), Vec<Vec<u8>>);
+
+impl OpReader {
+    const KEEP: usize = 4;
+
+    /// The effective fields of op `op` of commit `seq`.
+    pub(crate) fn fields(
+        &mut self,
+        conn: &rusqlite::Connection,
+        seq: i64,
+        op: u32,
+    ) -> Result<Map<String, Value>, StoreError> {
+        let op = u64::from(op);
+        let hit = self
+            .cache
+            .iter()
+            .position(|((s, first), lines)| *s == seq && (*first..*first + lines.len() as u64).contains(&op));
+        let at = match hit {
+            Some(i) => i,
+            None => {
+                let (first, count, packed): (i64, i64, Vec<u8>) = conn
+                    .prepare_cached(
+                        "SELECT first_op, op_count, lines_zstd FROM op_chunks WHERE commit_seq = ?1 \
+                         AND first_op <= ?2 ORDER BY first_op DESC LIMIT 1",
+                    )?
+                    .query_row(params![seq, op as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()?
+                    .ok_or_else(|| StoreError::Corrupt(format!("op {op} of commit #{seq} is missing")))?;
+                if self.cache.len() >= Self::KEEP {
+                    self.cache.remove(0);
+                }
+                self.cache.push(((seq, first as u64), unpack(&packed, count)?));
+                self.cache.len() - 1
+            }
+        };
+        let ((_, first), lines) = &self.cache[at];
+        let line = lines
+            .get((op - first) as usize)
+            .ok_or_else(|| StoreError::Corrupt(format!("op {op} of commit #{seq} is missing")))?;
+        let parsed =
+            OpLine::parse(line).map_err(|e| StoreError::Corrupt(format!("op {op} of #{seq}: {e}")))?;
+        let op = parsed.op.ok_or_else(|| StoreError::Corrupt("a record names a withheld op".into()))?;
+        Ok(op.effective_fields().into_owned())
+    }
 }
 
 fn import_in(
@@ -679,10 +700,7 @@ fn import_in(
     todo.dedup_by_key(|c| c.id);
     let mut seq = next_commit_seq(tx)?;
     for c in todo {
-        let fail = |source| LedgerError::Commit {
-            id: c.id.to_hex(),
-            source,
-        };
+        let fail = |source| LedgerError::Commit { id: c.id.to_hex(), source };
         let dag = idx.dag.as_mut().expect("loaded");
         if dag.contains(&c.id) {
             report.already_had += 1;
@@ -694,13 +712,8 @@ fn import_in(
                 found: c.header.case.to_string(),
             }));
         }
-        let missing: Vec<String> = c
-            .header
-            .parents
-            .iter()
-            .filter(|p| !dag.contains(p))
-            .map(|p| p.to_hex())
-            .collect();
+        let missing: Vec<String> =
+            c.header.parents.iter().filter(|p| !dag.contains(p)).map(|p| p.to_hex()).collect();
         if !missing.is_empty() {
             return Err(LedgerError::MissingParents(missing));
         }
@@ -715,7 +728,15 @@ fn import_in(
             chunks.push(tx, &line.bytes)?;
             if let Some(op) = &line.op {
                 let stamp = commit_stamp(c, key, i);
-                apply_op(tx, &mut idx, op, seq, stamp, &Superseded::Ancestors(&ancestors))?;
+                apply_op(
+                    tx,
+                    &mut idx,
+                    op,
+                    seq,
+                    stamp,
+                    &Superseded::Ancestors(&ancestors),
+                    Some(&mut chunks),
+                )?;
             }
         }
         chunks.flush(tx)?;
@@ -726,10 +747,5 @@ fn import_in(
 }
 
 fn commit_stamp(c: &Commit, author: KeyId, i: usize) -> Stamp {
-    Stamp {
-        hlc: c.header.hlc,
-        author,
-        op_index: i as u32,
-        commit: c.id,
-    }
+    Stamp { hlc: c.header.hlc, author, op_index: i as u32, commit: c.id }
 }

@@ -69,10 +69,7 @@ impl Store {
     /// Records a partner. A name, age recipient or minisign key already present is refused.
     pub fn insert_partner(&self, p: &NewPartner) -> Result<(), StoreError> {
         if let Some(existing) = self.partner_by_key(&p.age_recipient, &p.minisign_public)? {
-            return Err(StoreError::Duplicate(format!(
-                "a partner with these keys (\"{}\")",
-                existing.name
-            )));
+            return Err(StoreError::Duplicate(format!("a partner with these keys (\"{}\")", existing.name)));
         }
         self.conn
             .execute(
@@ -96,9 +93,8 @@ impl Store {
 
     /// Every partner, by name.
     pub fn partners(&self) -> Result<Vec<PartnerRow>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM partners ORDER BY name COLLATE NOCASE"
-        ))?;
+        let mut stmt =
+            self.conn.prepare(&format!("SELECT {COLUMNS} FROM partners ORDER BY name COLLATE NOCASE"))?;
         let rows = stmt.query_map([], row)?.collect::<Result<_, _>>()?;
         Ok(rows)
     }
@@ -106,11 +102,7 @@ impl Store {
     /// The partner with this name (case-insensitive).
     pub fn partner(&self, name: &str) -> Result<PartnerRow, StoreError> {
         self.conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM partners WHERE name = ?1"),
-                [name],
-                row,
-            )
+            .query_row(&format!("SELECT {COLUMNS} FROM partners WHERE name = ?1"), [name], row)
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("partner \"{name}\"")))
     }
@@ -145,9 +137,7 @@ impl Store {
 
     /// Removes a partner.
     pub fn remove_partner(&self, name: &str) -> Result<(), StoreError> {
-        let n = self
-            .conn
-            .execute("DELETE FROM partners WHERE name = ?1", [name])?;
+        let n = self.conn.execute("DELETE FROM partners WHERE name = ?1", [name])?;
         if n == 0 {
             return Err(StoreError::NotFound(format!("partner \"{name}\"")));
         }

@@ -7,7 +7,7 @@ use casebook_ledger::{CaseId, Commit, CommitHeader, CommitId, OpLine, RecordId, 
 use rusqlite::{OptionalExtension, Row, params};
 use serde_json::{Map, Value};
 
-use crate::ledger::{CaseIndex, commit_id, decode, for_each_op};
+use crate::ledger::{CaseIndex, OpReader, commit_id, decode, for_each_op, values};
 use crate::{Store, StoreError};
 
 /// A record's current state as stored.
@@ -87,13 +87,14 @@ pub struct EventFilter {
     pub key_only: bool,
 }
 
-const RECORD_COLS: &str = "r.kind, r.id, r.data, r.deleted, r.conflicts, c.author_name, c.hlc";
+const RECORD_COLS: &str = "r.kind, r.id, r.data, r.prov, r.deleted, r.conflicts, c.author_name, c.hlc";
 
 /// A row of [`RECORD_COLS`] before interpretation.
 struct RawRecord {
     kind: i64,
     id: Vec<u8>,
-    data: String,
+    data: Option<String>,
+    prov: String,
     deleted: bool,
     conflicts: i64,
     author: String,
@@ -105,29 +106,20 @@ fn record_row(r: &Row<'_>) -> rusqlite::Result<RawRecord> {
         kind: r.get(0)?,
         id: r.get(1)?,
         data: r.get(2)?,
-        deleted: r.get(3)?,
-        conflicts: r.get(4)?,
-        author: r.get(5)?,
-        hlc: r.get(6)?,
+        prov: r.get(3)?,
+        deleted: r.get(4)?,
+        conflicts: r.get(5)?,
+        author: r.get(6)?,
+        hlc: r.get(7)?,
     })
 }
 
-fn to_record(t: RawRecord) -> Result<RecordRow, StoreError> {
-    let RawRecord {
-        kind,
-        id,
-        data,
-        deleted,
-        conflicts,
-        author,
-        hlc,
-    } = t;
+fn to_record(conn: &rusqlite::Connection, ops: &mut OpReader, t: RawRecord) -> Result<RecordRow, StoreError> {
+    let RawRecord { kind, id, data, prov, deleted, conflicts, author, hlc } = t;
     let kind =
         RecordKind::from_code(kind).ok_or_else(|| StoreError::Corrupt(format!("record kind {kind}")))?;
-    let id: [u8; 16] = id
-        .try_into()
-        .map_err(|_| StoreError::Corrupt("record id".into()))?;
-    let values = serde_json::from_str(&data).map_err(|_| StoreError::Corrupt("record data".into()))?;
+    let id: [u8; 16] = id.try_into().map_err(|_| StoreError::Corrupt("record id".into()))?;
+    let values = values(conn, data.as_deref(), &prov, ops)?;
     Ok(RecordRow {
         kind,
         id: RecordId::from_bytes(id),
@@ -169,10 +161,13 @@ impl Store {
         let case_seq = self.case_seq(case)?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {RECORD_COLS} FROM records r JOIN commits c ON c.seq = r.created_seq \
-             WHERE r.case_seq = ?1 AND r.kind = ?2 AND (?3 OR r.deleted = 0) ORDER BY r.rowid"
+             WHERE r.case_seq = ?1 AND r.kind = ?2 AND (?3 OR r.deleted = 0) ORDER BY r.id"
         ))?;
         let rows = stmt.query_map(params![case_seq, kind.code(), include_deleted], record_row)?;
-        rows.map(|r| to_record(r?)).collect()
+        {
+            let mut ops = OpReader::default();
+            rows.map(|r| to_record(&self.conn, &mut ops, r?)).collect()
+        }
     }
 
     /// One record.
@@ -189,12 +184,9 @@ impl Store {
                 "SELECT {RECORD_COLS} FROM records r JOIN commits c ON c.seq = r.created_seq \
                  WHERE r.case_seq = ?1 AND r.kind = ?2 AND r.id = ?3"
             ))?
-            .query_row(
-                params![case_seq, kind.code(), id.as_bytes().as_slice()],
-                record_row,
-            )
+            .query_row(params![case_seq, kind.code(), id.as_bytes().as_slice()], record_row)
             .optional()?;
-        row.map(to_record).transpose()
+        row.map(|r| to_record(&self.conn, &mut OpReader::default(), r)).transpose()
     }
 
     /// The live record of `kind` whose lookup key is `lookup` (observable `type\tvalue`, evidence sha256).
@@ -209,11 +201,11 @@ impl Store {
             .conn
             .prepare_cached(&format!(
                 "SELECT {RECORD_COLS} FROM records r JOIN commits c ON c.seq = r.created_seq \
-                 WHERE r.case_seq = ?1 AND r.kind = ?2 AND r.lookup = ?3 AND r.deleted = 0 ORDER BY r.rowid LIMIT 1"
+                 WHERE r.case_seq = ?1 AND r.kind = ?2 AND r.lookup = ?3 AND r.deleted = 0 ORDER BY r.id LIMIT 1"
             ))?
             .query_row(params![case_seq, kind.code(), lookup], record_row)
             .optional()?;
-        row.map(to_record).transpose()
+        row.map(|r| to_record(&self.conn, &mut OpReader::default(), r)).transpose()
     }
 
     /// A page of a case's live events in (time, id) order, after the keyset cursor `after`.
@@ -253,7 +245,10 @@ impl Store {
             ],
             record_row,
         )?;
-        rows.map(|r| to_record(r?)).collect()
+        {
+            let mut ops = OpReader::default();
+            rows.map(|r| to_record(&self.conn, &mut ops, r?)).collect()
+        }
     }
 
     /// Ids of records of `kind` whose hex id (without hyphens) starts or ends with `fragment`; at most
@@ -271,13 +266,9 @@ impl Store {
             "SELECT id FROM records WHERE case_seq = ?1 AND kind = ?2 \
              AND (substr(hex(id), 1, length(?3)) = ?3 OR substr(hex(id), -length(?3)) = ?3) LIMIT ?4",
         )?;
-        let rows = stmt.query_map(params![case_seq, kind.code(), frag, limit], |r| {
-            r.get::<_, Vec<u8>>(0)
-        })?;
+        let rows = stmt.query_map(params![case_seq, kind.code(), frag, limit], |r| r.get::<_, Vec<u8>>(0))?;
         rows.map(|b| {
-            let b: [u8; 16] = b?
-                .try_into()
-                .map_err(|_| StoreError::Corrupt("record id".into()))?;
+            let b: [u8; 16] = b?.try_into().map_err(|_| StoreError::Corrupt("record id".into()))?;
             Ok(RecordId::from_bytes(b))
         })
         .collect()
@@ -304,14 +295,13 @@ impl Store {
     pub fn case_state(&self, case: &CaseId) -> Result<BTreeMap<RecordKey, RecordState>, StoreError> {
         let case_seq = self.case_seq(case)?;
         let idx = CaseIndex::load(&self.conn, case_seq)?;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT kind, id, data, prov FROM records WHERE case_seq = ?1")?;
+        let mut ops = OpReader::default();
+        let mut stmt = self.conn.prepare("SELECT kind, id, data, prov FROM records WHERE case_seq = ?1")?;
         let rows = stmt.query_map([case_seq], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, Vec<u8>>(1)?,
-                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(2)?,
                 r.get::<_, String>(3)?,
             ))
         })?;
@@ -320,12 +310,10 @@ impl Store {
             let (k, id, data, prov) = r?;
             let kind =
                 RecordKind::from_code(k).ok_or_else(|| StoreError::Corrupt(format!("record kind {k}")))?;
-            let id: [u8; 16] = id
-                .try_into()
-                .map_err(|_| StoreError::Corrupt("record id".into()))?;
+            let id: [u8; 16] = id.try_into().map_err(|_| StoreError::Corrupt("record id".into()))?;
             out.insert(
                 (kind, RecordId::from_bytes(id)),
-                decode(kind, &data, &prov, &idx)?,
+                decode(&self.conn, kind, data.as_deref(), &prov, &idx, &mut ops)?,
             );
         }
         Ok(out)
@@ -335,14 +323,15 @@ impl Store {
     pub fn conflicts(&self, case: &CaseId) -> Result<Vec<Conflict>, StoreError> {
         let case_seq = self.case_seq(case)?;
         let idx = CaseIndex::load(&self.conn, case_seq)?;
+        let mut ops = OpReader::default();
         let mut stmt = self.conn.prepare(
-            "SELECT kind, id, data, prov FROM records WHERE case_seq = ?1 AND conflicts > 0 ORDER BY rowid",
+            "SELECT kind, id, data, prov FROM records WHERE case_seq = ?1 AND conflicts > 0 ORDER BY id",
         )?;
         let rows = stmt.query_map([case_seq], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, Vec<u8>>(1)?,
-                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(2)?,
                 r.get::<_, String>(3)?,
             ))
         })?;
@@ -351,10 +340,8 @@ impl Store {
             let (k, id, data, prov) = r?;
             let kind =
                 RecordKind::from_code(k).ok_or_else(|| StoreError::Corrupt(format!("record kind {k}")))?;
-            let id: [u8; 16] = id
-                .try_into()
-                .map_err(|_| StoreError::Corrupt("record id".into()))?;
-            let state = decode(kind, &data, &prov, &idx)?;
+            let id: [u8; 16] = id.try_into().map_err(|_| StoreError::Corrupt("record id".into()))?;
+            let state = decode(&self.conn, kind, data.as_deref(), &prov, &idx, &mut ops)?;
             for (field, fs) in state.conflicts() {
                 let side = |e: &casebook_ledger::Entry| -> Result<ConflictSide, StoreError> {
                     Ok(ConflictSide {
@@ -392,24 +379,14 @@ impl Store {
             .conn
             .prepare("SELECT seq, id, bytes, received_at FROM commits WHERE case_seq = ?1 ORDER BY seq")?;
         let rows = stmt.query_map([case_seq], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, Vec<u8>>(1)?,
-                r.get::<_, Vec<u8>>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, Vec<u8>>(2)?, r.get::<_, i64>(3)?))
         })?;
         let mut out = vec![];
         for r in rows {
             let (seq, id, bytes, received_at) = r?;
             let header = casebook_ledger::commit::parse_header(&bytes)
                 .map_err(|e| StoreError::Corrupt(format!("commit #{seq}: {e}")))?;
-            out.push(CommitRow {
-                seq,
-                id: commit_id(&id),
-                header,
-                received_at,
-            });
+            out.push(CommitRow { seq, id: commit_id(&id), header, received_at });
         }
         Ok(out)
     }
@@ -439,13 +416,7 @@ impl Store {
                 ops.push(line);
                 Ok(())
             })?;
-            out.push(Commit {
-                id: commit_id(&id),
-                bytes,
-                signature,
-                header,
-                ops,
-            });
+            out.push(Commit { id: commit_id(&id), bytes, signature, header, ops });
         }
         Ok(out)
     }

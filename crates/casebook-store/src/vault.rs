@@ -116,11 +116,7 @@ const SESSION_PRAGMAS: &str = "
 ";
 
 fn io_err<'p>(action: &'static str, path: &'p Path) -> impl FnOnce(io::Error) -> OpenError + 'p {
-    move |source| OpenError::Io {
-        action,
-        path: path.to_path_buf(),
-        source,
-    }
+    move |source| OpenError::Io { action, path: path.to_path_buf(), source }
 }
 
 /// Refuse to run on a SQLite that would silently ignore `PRAGMA key`.
@@ -148,18 +144,13 @@ fn check_file_shape(db: &Path) -> Result<u64, OpenError> {
     }
     let len = meta.len();
     if len == 0 {
-        return Err(OpenError::Damaged {
-            path: db.to_path_buf(),
-            reason: "the file is empty".into(),
-        });
+        return Err(OpenError::Damaged { path: db.to_path_buf(), reason: "the file is empty".into() });
     }
     if len % PAGE_SIZE != 0 {
         // Distinguish "some other file" from "our file, cut short": SQLCipher files have no
         // plaintext header, so a readable SQLite or text header means it is not a vault at all.
         let mut head = [0u8; 16];
-        let n = fs::File::open(db)
-            .and_then(|mut f| f.read(&mut head))
-            .map_err(io_err("read", db))?;
+        let n = fs::File::open(db).and_then(|mut f| f.read(&mut head)).map_err(io_err("read", db))?;
         if head[..n].starts_with(b"SQLite format 3") || len < PAGE_SIZE {
             return Err(OpenError::WrongPassphrase(db.to_path_buf()));
         }
@@ -204,33 +195,24 @@ pub(crate) fn open(paths: &VaultPaths, passphrase: &str) -> Result<Connection, O
     let len = check_file_shape(&db)?;
     // Nothing below writes until the key and the schema version are known good: SQLite writes
     // nothing on open or read, so a failed open leaves the file as it was.
-    let conn = Connection::open_with_flags(
-        &db,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| read_only_hint(e, &db))?;
+    let conn =
+        Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| read_only_hint(e, &db))?;
     apply_key(&conn, passphrase)?;
     first_read(&conn, &db)?;
     let version = migrate::schema_version(&conn)?;
     if version > migrate::latest() {
-        return Err(OpenError::TooNew {
-            found: version,
-            known: migrate::latest(),
-        });
+        return Err(OpenError::TooNew { found: version, known: migrate::latest() });
     }
     let page_count = conn.query_row("PRAGMA page_count", [], |r| r.get::<_, i64>(0))?;
     let wal = db.with_file_name(format!("{DB_FILE}-wal"));
     if (page_count as u64) * PAGE_SIZE > len && !wal.exists() {
         return Err(OpenError::Damaged {
             path: db.clone(),
-            reason: format!(
-                "the header counts {page_count} pages but the file holds {}",
-                len / PAGE_SIZE
-            ),
+            reason: format!("the header counts {page_count} pages but the file holds {}", len / PAGE_SIZE),
         });
     }
-    conn.execute_batch(SESSION_PRAGMAS)
-        .map_err(|e| read_only_hint(e, &db))?;
+    conn.execute_batch(SESSION_PRAGMAS).map_err(|e| read_only_hint(e, &db))?;
     migrate::run(&conn).map_err(|e| read_only_hint(e, &db))?;
     Ok(conn)
 }
@@ -273,8 +255,7 @@ pub(crate) fn create(paths: &VaultPaths, passphrase: &str) -> Result<Connection,
     )
     .map_err(|e| read_only_hint(e, &db))?;
     apply_key(&conn, passphrase)?;
-    conn.execute_batch(SESSION_PRAGMAS)
-        .map_err(|e| read_only_hint(e, &db))?;
+    conn.execute_batch(SESSION_PRAGMAS).map_err(|e| read_only_hint(e, &db))?;
     migrate::run(&conn)?;
     restrict_permissions(&db, 0o600);
     for sub in [paths.blobs(), paths.tmp()] {

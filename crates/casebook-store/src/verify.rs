@@ -52,18 +52,10 @@ impl Store {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         let mut seen: HashMap<CommitId, (i64, u64)> = HashMap::new();
-        let mut report = VerifyReport {
-            commits: 0,
-            ops: 0,
-            failure: None,
-        };
+        let mut report = VerifyReport { commits: 0, ops: 0, failure: None };
         for (seq, id_bytes, bytes, signature, hlc_col, key_col) in rows {
             let id = commit_id(&id_bytes);
-            let fail = |problem: String| VerifyFailure {
-                commit: hex::encode(&id_bytes),
-                seq,
-                problem,
-            };
+            let fail = |problem: String| VerifyFailure { commit: hex::encode(&id_bytes), seq, problem };
             match self.verify_one(case, seq, &id, &bytes, &signature, hlc_col, key_col, &seen) {
                 Ok((hlc, ops)) => {
                     seen.insert(id, (seq, hlc));
@@ -121,11 +113,7 @@ impl Store {
             match seen.get(p) {
                 None => return Err(CommitError::MissingParent(p.to_hex()).to_string()),
                 Some(&(_, parent_hlc)) if header.hlc <= parent_hlc => {
-                    return Err(CommitError::ClockNotAhead {
-                        hlc: header.hlc,
-                        parent_hlc,
-                    }
-                    .to_string());
+                    return Err(CommitError::ClockNotAhead { hlc: header.hlc, parent_hlc }.to_string());
                 }
                 Some(_) => {}
             }

@@ -97,10 +97,7 @@ fn shorten(s: &str) -> String {
 
 fn check_name(field: &'static str, value: &str) -> Result<String, CardError> {
     let v = value.trim();
-    let bad = |reason: &str| CardError::BadName {
-        field,
-        reason: reason.into(),
-    };
+    let bad = |reason: &str| CardError::BadName { field, reason: reason.into() };
     if v.is_empty() {
         return Err(bad("it is empty"));
     }
@@ -204,33 +201,19 @@ impl Card {
         // Tolerate e-mail quoting ("> ") and indentation around the block.
         let lines: Vec<&str> = text
             .lines()
-            .map(|l| {
-                l.trim_start_matches(|c: char| c == '>' || c.is_whitespace())
-                    .trim_end()
-            })
+            .map(|l| l.trim_start_matches(|c: char| c == '>' || c.is_whitespace()).trim_end())
             .collect();
         let start = lines.iter().position(|l| *l == BEGIN).ok_or(CardError::NoCard)?;
-        let len = lines[start + 1..]
-            .iter()
-            .position(|l| *l == END)
-            .ok_or(CardError::NoCard)?;
+        let len = lines[start + 1..].iter().position(|l| *l == END).ok_or(CardError::NoCard)?;
         let body = &lines[start + 1..start + 1 + len];
 
-        let mut fields: [(&'static str, Option<&str>); 5] = [
-            ("name", None),
-            ("org", None),
-            ("age", None),
-            ("minisign", None),
-            ("fingerprint", None),
-        ];
+        let mut fields: [(&'static str, Option<&str>); 5] =
+            [("name", None), ("org", None), ("age", None), ("minisign", None), ("fingerprint", None)];
         for (i, line) in body.iter().enumerate() {
             if line.is_empty() {
                 continue;
             }
-            let bad = || CardError::BadLine {
-                line: i + 1,
-                text: shorten(line),
-            };
+            let bad = || CardError::BadLine { line: i + 1, text: shorten(line) };
             let (key, value) = line.split_once(':').ok_or_else(bad)?;
             let key = key.trim().to_ascii_lowercase();
             let slot = fields.iter_mut().find(|(k, _)| *k == key).ok_or_else(bad)?;
@@ -244,10 +227,7 @@ impl Card {
         let stated = get(4)?;
         let computed = card.fingerprint();
         if normalize_fingerprint(stated) != normalize_fingerprint(&computed) {
-            return Err(CardError::FingerprintMismatch {
-                stated: shorten(stated),
-                computed,
-            });
+            return Err(CardError::FingerprintMismatch { stated: shorten(stated), computed });
         }
         Ok(card)
     }

@@ -84,21 +84,13 @@ fn require_text(what: &str, v: &str) -> Result<String, Error> {
 }
 
 fn hex_fragment(text: &str) -> Option<String> {
-    let f: String = text
-        .chars()
-        .filter(|c| *c != '-')
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let f: String = text.chars().filter(|c| *c != '-').collect::<String>().to_ascii_lowercase();
     (f.len() >= 4 && f.len() <= 32 && f.bytes().all(|b| b.is_ascii_hexdigit())).then_some(f)
 }
 
 impl Vault {
     fn signer_parts(&self) -> Result<(minisign::SecretKey, minisign::PublicKey, String), Error> {
-        Ok((
-            self.identity.minisign_secret()?,
-            self.identity.minisign_public()?,
-            self.identity.card().name,
-        ))
+        Ok((self.identity.minisign_secret()?, self.identity.minisign_public()?, self.identity.card().name))
     }
 
     /// Writes `ops` as one signed commit on `case`.
@@ -116,11 +108,7 @@ impl Vault {
         progress: &mut dyn FnMut(u64),
     ) -> Result<Commit, Error> {
         let (sk, pk, name) = self.signer_parts()?;
-        let signer = Signer {
-            secret: &sk,
-            public: &pk,
-            name: &name,
-        };
+        let signer = Signer { secret: &sk, public: &pk, name: &name };
         let mut w = self.store.begin_commit(case, &signer, now_us())?;
         for op in ops {
             w.push(op?)?;
@@ -188,11 +176,7 @@ impl Vault {
     /// Finds a case by full id or a unique hex prefix (at least 4 digits).
     pub fn resolve_case(&self, text: &str) -> Result<CaseId, Error> {
         if let Ok(id) = text.trim().parse::<CaseId>() {
-            self.store
-                .case_ids()?
-                .contains(&id)
-                .then_some(id)
-                .ok_or_else(|| not_found("case", text))?;
+            self.store.case_ids()?.contains(&id).then_some(id).ok_or_else(|| not_found("case", text))?;
             return Ok(id);
         }
         let frag = hex_fragment(text).ok_or_else(|| not_found("case", text))?;
@@ -207,10 +191,7 @@ impl Vault {
         match hits.as_slice() {
             [one] => Ok(*one),
             [] => Err(not_found("case", text)),
-            _ => Err(Error::Invalid(format!(
-                "\"{text}\" matches {} cases; give more of the id",
-                hits.len()
-            ))),
+            _ => Err(Error::Invalid(format!("\"{text}\" matches {} cases; give more of the id", hits.len()))),
         }
     }
 
@@ -226,9 +207,7 @@ impl Vault {
         match self.store.find_ids(case, kind, &frag, 2)?.as_slice() {
             [one] => Ok(*one),
             [] => Err(not_found(kind.as_str(), text)),
-            _ => Err(Error::Invalid(format!(
-                "\"{text}\" matches several {kind}s; give more of the id"
-            ))),
+            _ => Err(Error::Invalid(format!("\"{text}\" matches several {kind}s; give more of the id"))),
         }
     }
 
@@ -265,10 +244,7 @@ impl Vault {
 
     /// Moves a case to another phase.
     pub fn set_phase(&mut self, case: &CaseId, phase: Phase) -> Result<(), Error> {
-        let mut f = CaseFields {
-            phase: Some(phase),
-            ..Default::default()
-        };
+        let mut f = CaseFields { phase: Some(phase), ..Default::default() };
         if phase == Phase::Closed {
             f.closed_at = Some(now_us());
         }
@@ -290,11 +266,7 @@ impl Vault {
             lessons: lessons.map(str::to_string),
             ..Default::default()
         };
-        self.commit_ops(
-            case,
-            "close case",
-            vec![Op::put(RecordKind::Case, case.record(), to_fields(&f))],
-        )?;
+        self.commit_ops(case, "close case", vec![Op::put(RecordKind::Case, case.record(), to_fields(&f))])?;
         Ok(())
     }
 
@@ -307,9 +279,7 @@ impl Vault {
 
     /// One record.
     pub fn record(&self, case: &CaseId, kind: RecordKind, id: &RecordId) -> Result<Record, Error> {
-        self.store
-            .record(case, kind, id)?
-            .ok_or_else(|| not_found(kind.as_str(), &id.to_string()))
+        self.store.record(case, kind, id)?.ok_or_else(|| not_found(kind.as_str(), &id.to_string()))
     }
 
     fn put_new(
@@ -350,15 +320,8 @@ impl Vault {
         e.description = Some(desc.clone());
         e.recorded_at.get_or_insert_with(now_us);
         let fields = to_fields(&e);
-        RecordKind::Event
-            .validate(&fields)
-            .map_err(|err| Error::Invalid(err.to_string()))?;
-        self.put_new(
-            case,
-            RecordKind::Event,
-            fields,
-            &format!("event: {}", short(&desc)),
-        )
+        RecordKind::Event.validate(&fields).map_err(|err| Error::Invalid(err.to_string()))?;
+        self.put_new(case, RecordKind::Event, fields, &format!("event: {}", short(&desc)))
     }
 
     /// Changes some fields of an event.
@@ -367,18 +330,13 @@ impl Vault {
             require_text("the event description", d)?;
         }
         let fields = to_fields(e);
-        RecordKind::Event
-            .validate(&fields)
-            .map_err(|err| Error::Invalid(err.to_string()))?;
+        RecordKind::Event.validate(&fields).map_err(|err| Error::Invalid(err.to_string()))?;
         self.put_existing(case, RecordKind::Event, id, fields, "edit event")
     }
 
     /// Flags or unflags an event as a key event.
     pub fn flag_event(&mut self, case: &CaseId, id: &RecordId, key: bool) -> Result<(), Error> {
-        let f = EventFields {
-            key_event: Some(key),
-            ..Default::default()
-        };
+        let f = EventFields { key_event: Some(key), ..Default::default() };
         self.put_existing(
             case,
             RecordKind::Event,
@@ -475,37 +433,19 @@ impl Vault {
             due,
             ..Default::default()
         };
-        self.put_new(
-            case,
-            RecordKind::Task,
-            to_fields(&f),
-            &format!("task: {}", short(&title)),
-        )
+        self.put_new(case, RecordKind::Task, to_fields(&f), &format!("task: {}", short(&title)))
     }
 
     /// Changes a task's status.
     pub fn set_task_status(&mut self, case: &CaseId, id: &RecordId, status: TaskStatus) -> Result<(), Error> {
-        let f = TaskFields {
-            status: Some(status),
-            ..Default::default()
-        };
-        self.put_existing(
-            case,
-            RecordKind::Task,
-            id,
-            to_fields(&f),
-            &format!("task {status}"),
-        )
+        let f = TaskFields { status: Some(status), ..Default::default() };
+        self.put_existing(case, RecordKind::Task, id, to_fields(&f), &format!("task {status}"))
     }
 
     /// Adds a note.
     pub fn add_note(&mut self, case: &CaseId, title: Option<&str>, body: &str) -> Result<RecordId, Error> {
         let body = require_text("the note", body)?;
-        let f = NoteFields {
-            title: title.map(str::to_string),
-            body: Some(body),
-            ..Default::default()
-        };
+        let f = NoteFields { title: title.map(str::to_string), body: Some(body), ..Default::default() };
         self.put_new(case, RecordKind::Note, to_fields(&f), "note")
     }
 
@@ -532,22 +472,15 @@ impl Vault {
         let meta = std::fs::metadata(path)
             .map_err(|e| Error::Invalid(format!("cannot read {}: {e}", path.display())))?;
         if !meta.is_file() {
-            return Err(Error::Invalid(format!(
-                "{} is not a regular file",
-                path.display()
-            )));
+            return Err(Error::Invalid(format!("{} is not a regular file", path.display())));
         }
         let file = std::fs::File::open(path)
             .map_err(|e| Error::Invalid(format!("cannot read {}: {e}", path.display())))?;
         let recipient = self.identity.age_identity()?.to_public();
-        let info = self
-            .store
-            .put_blob(std::io::BufReader::new(file), &recipient, progress)
-            .map_err(blob_error)?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "evidence".into());
+        let info =
+            self.store.put_blob(std::io::BufReader::new(file), &recipient, progress).map_err(blob_error)?;
+        let name =
+            path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "evidence".into());
         let me = self.card().name;
         let now = now_us();
         let id = RecordId::new();
@@ -601,12 +534,7 @@ impl Vault {
             note: note.map(str::to_string),
             ..Default::default()
         };
-        self.put_new(
-            case,
-            RecordKind::Custody,
-            to_fields(&f),
-            &format!("custody: {action}"),
-        )
+        self.put_new(case, RecordKind::Custody, to_fields(&f), &format!("custody: {action}"))
     }
 
     /// The custody entries of an evidence item, oldest first.
@@ -626,32 +554,20 @@ impl Vault {
     pub fn export_evidence(&self, case: &CaseId, evidence: &RecordId, out: &Path) -> Result<String, Error> {
         let rec = self.record(case, RecordKind::Evidence, evidence)?;
         let ev: EvidenceFields = from_fields(&rec.values).map_err(|e| Error::Invalid(e.to_string()))?;
-        let sha = ev
-            .sha256
-            .ok_or_else(|| Error::Invalid("this evidence has no stored content".into()))?;
+        let sha = ev.sha256.ok_or_else(|| Error::Invalid("this evidence has no stored content".into()))?;
         if !self.store.has_blob(&sha) {
             return Err(blob_error(casebook_store::BlobError::Missing(sha)));
         }
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(out)
-            .map_err(|e| {
-                Error::Invalid(format!(
-                    "cannot create {} (it must not exist yet): {e}",
-                    out.display()
-                ))
-            })?;
+        let file = std::fs::OpenOptions::new().write(true).create_new(true).open(out).map_err(|e| {
+            Error::Invalid(format!("cannot create {} (it must not exist yet): {e}", out.display()))
+        })?;
         let identity = self.identity.age_identity()?;
         let mut w = std::io::BufWriter::new(file);
-        let result = self
-            .store
-            .read_blob(&sha, &identity, &mut w, &mut |_| {})
-            .and_then(|info| {
-                use std::io::Write;
-                w.flush()?;
-                Ok(info)
-            });
+        let result = self.store.read_blob(&sha, &identity, &mut w, &mut |_| {}).and_then(|info| {
+            use std::io::Write;
+            w.flush()?;
+            Ok(info)
+        });
         match result {
             Ok(info) => Ok(info.sha256),
             Err(e) => {
@@ -696,18 +612,11 @@ impl Vault {
                     continue;
                 }
                 let Some(sha) = f.sha256 else { continue };
-                if let Err(e) = self
-                    .store
-                    .read_blob(&sha, &identity, std::io::sink(), &mut |_| {})
-                {
+                if let Err(e) = self.store.read_blob(&sha, &identity, std::io::sink(), &mut |_| {}) {
                     blob_problems.push((ev.id, e.to_string()));
                 }
             }
-            out.push(CaseCheck {
-                case: c,
-                report,
-                blob_problems,
-            });
+            out.push(CaseCheck { case: c, report, blob_problems });
         }
         Ok(out)
     }
@@ -720,8 +629,7 @@ impl Vault {
     /// Verifies and stores commits from elsewhere, all or nothing.
     pub fn import_commits(&mut self, case: &CaseId, commits: &[Commit]) -> Result<Imported, Error> {
         for c in commits {
-            c.verify()
-                .map_err(|e| Error::Invalid(format!("commit {}: {e}", c.id.short())))?;
+            c.verify().map_err(|e| Error::Invalid(format!("commit {}: {e}", c.id.short())))?;
         }
         Ok(self.store.import_commits(case, commits, now_us())?)
     }

@@ -15,9 +15,7 @@ pub struct Identity {
 
 impl std::fmt::Debug for Identity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Identity")
-            .field("name", &self.row.name)
-            .finish_non_exhaustive()
+        f.debug_struct("Identity").field("name", &self.row.name).finish_non_exhaustive()
     }
 }
 
@@ -27,10 +25,7 @@ impl Identity {
         let age_id = age::x25519::Identity::generate();
         let kp = minisign::KeyPair::generate_unencrypted_keypair()
             .map_err(|e| Error::KeyGeneration(e.to_string()))?;
-        let sk_box = kp
-            .sk
-            .to_box(None)
-            .map_err(|e| Error::KeyGeneration(e.to_string()))?;
+        let sk_box = kp.sk.to_box(None).map_err(|e| Error::KeyGeneration(e.to_string()))?;
         Ok(Self {
             row: IdentityRow {
                 name: name.to_string(),
@@ -70,10 +65,7 @@ impl Identity {
 
     /// The minisign public key as the two-line `.pub` file stock `minisign -V -p FILE` reads.
     pub fn minisign_public_file(&self) -> Result<String, Error> {
-        self.minisign_public()?
-            .to_box()
-            .map(|b| b.into_string())
-            .map_err(|e| Error::Identity(e.to_string()))
+        self.minisign_public()?.to_box().map(|b| b.into_string()).map_err(|e| Error::Identity(e.to_string()))
     }
 
     /// The minisign secret key, to sign with.
@@ -87,10 +79,7 @@ impl Identity {
 
     /// The age identity, to decrypt with.
     pub fn age_identity(&self) -> Result<age::x25519::Identity, Error> {
-        self.row
-            .age_secret
-            .parse()
-            .map_err(|e: &str| Error::Identity(e.to_string()))
+        self.row.age_secret.parse().map_err(|e: &str| Error::Identity(e.to_string()))
     }
 
     /// The age identity as a key file stock `age -d -i FILE` reads. Secret: handle with care.

@@ -61,10 +61,7 @@ pub struct PartnerOptions {
 
 impl Default for PartnerOptions {
     fn default() -> Self {
-        Self {
-            max_tlp: Tlp::Amber,
-            verified: false,
-        }
+        Self { max_tlp: Tlp::Amber, verified: false }
     }
 }
 
@@ -87,19 +84,10 @@ impl Vault {
         passphrase::require_strong(passphrase, &words)?;
         let identity = Identity::generate(name, org, now_us())?;
         // Validate the name and org the way a partner's parser will, before anything is written.
-        Card::new(
-            name,
-            org,
-            &identity.card().age_recipient,
-            &identity.card().minisign_public,
-        )?;
+        Card::new(name, org, &identity.card().age_recipient, &identity.card().minisign_public)?;
         let store = Store::create(dir, passphrase)?;
         store.set_identity(identity.row())?;
-        store.audit(
-            now_us(),
-            "init",
-            &format!("identity {}", identity.card().fingerprint()),
-        )?;
+        store.audit(now_us(), "init", &format!("identity {}", identity.card().fingerprint()))?;
         Ok(Self { store, identity })
     }
 
@@ -128,11 +116,7 @@ impl Vault {
     /// Changes the passphrase in place. The new one must be strong; the old one stops working.
     pub fn change_passphrase(&mut self, new_passphrase: &str) -> Result<(), Error> {
         let card = self.card();
-        let words: Vec<&str> = card
-            .name
-            .split_whitespace()
-            .chain(card.org.split_whitespace())
-            .collect();
+        let words: Vec<&str> = card.name.split_whitespace().chain(card.org.split_whitespace()).collect();
         passphrase::require_strong(new_passphrase, &words)?;
         self.store.rekey(new_passphrase)?;
         self.store.audit(now_us(), "passwd", "passphrase changed")?;
@@ -143,9 +127,7 @@ impl Vault {
     pub fn add_partner(&self, card: &Card, opts: &PartnerOptions) -> Result<Partner, Error> {
         let me = self.card();
         if card.age_recipient == me.age_recipient || card.minisign_public == me.minisign_public {
-            return Err(Error::Invalid(
-                "this is your own contact card, not a partner's".into(),
-            ));
+            return Err(Error::Invalid("this is your own contact card, not a partner's".into()));
         }
         let now = now_us();
         self.store.insert_partner(&NewPartner {
@@ -192,8 +174,7 @@ impl Vault {
         }
         let now = now_us();
         self.store.set_partner_verified(&p.name, now)?;
-        self.store
-            .audit(now, "partner-verify", &format!("{} {}", p.name, p.fingerprint))?;
+        self.store.audit(now, "partner-verify", &format!("{} {}", p.name, p.fingerprint))?;
         Ok(self.store.partner(&p.name)?)
     }
 
@@ -201,11 +182,7 @@ impl Vault {
     pub fn remove_partner(&self, name: &str) -> Result<(), Error> {
         let p = self.store.partner(name)?;
         self.store.remove_partner(&p.name)?;
-        self.store.audit(
-            now_us(),
-            "partner-remove",
-            &format!("{} {}", p.name, p.fingerprint),
-        )?;
+        self.store.audit(now_us(), "partner-remove", &format!("{} {}", p.name, p.fingerprint))?;
         Ok(())
     }
 
@@ -227,8 +204,7 @@ impl Vault {
 
     /// Records in the audit log that the age identity was exported (the file itself is the caller's).
     pub fn note_identity_export(&self) -> Result<(), Error> {
-        self.store
-            .audit(now_us(), "identity-export", "age identity exported to a file")?;
+        self.store.audit(now_us(), "identity-export", "age identity exported to a file")?;
         Ok(())
     }
 }

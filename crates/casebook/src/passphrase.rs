@@ -37,10 +37,7 @@ pub fn strength(passphrase: &str, context: &[&str]) -> Strength {
             .and_then(|f| f.warning().map(|w| w.to_string()))
             .filter(|w| !w.is_empty())
             .unwrap_or_else(|| "it would be guessed quickly".into());
-        Some(format!(
-            "{} (strength {score}/4, need 3); add more unrelated words",
-            hint.trim_end_matches('.')
-        ))
+        Some(format!("{} (strength {score}/4, need 3); add more unrelated words", hint.trim_end_matches('.')))
     } else {
         None
     };

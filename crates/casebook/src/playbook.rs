@@ -13,10 +13,7 @@ use crate::Error;
 const BUILT_IN: &[(&str, &str)] = &[
     ("ransomware", include_str!("../../../playbooks/ransomware.toml")),
     ("phishing", include_str!("../../../playbooks/phishing.toml")),
-    (
-        "web-compromise",
-        include_str!("../../../playbooks/web-compromise.toml"),
-    ),
+    ("web-compromise", include_str!("../../../playbooks/web-compromise.toml")),
     ("ddos", include_str!("../../../playbooks/ddos.toml")),
 ];
 
@@ -52,27 +49,19 @@ pub struct PlaybookTask {
 fn parse(name: &str, text: &str) -> Result<Playbook, Error> {
     let p: Playbook = toml::from_str(text).map_err(|e| Error::Invalid(format!("playbook {name}: {e}")))?;
     if p.tasks.iter().any(|t| t.title.trim().is_empty()) {
-        return Err(Error::Invalid(format!(
-            "playbook {name}: a task has an empty title"
-        )));
+        return Err(Error::Invalid(format!("playbook {name}: a task has an empty title")));
     }
     Ok(p)
 }
 
 /// Every playbook: built-in ones, then the vault's own (which replace built-ins of the same name).
 pub fn playbooks(vault_dir: &Path) -> Result<Vec<Playbook>, Error> {
-    let mut out: Vec<Playbook> = BUILT_IN
-        .iter()
-        .map(|(n, t)| parse(n, t))
-        .collect::<Result<_, _>>()?;
+    let mut out: Vec<Playbook> = BUILT_IN.iter().map(|(n, t)| parse(n, t)).collect::<Result<_, _>>()?;
     let dir = vault_dir.join("playbooks");
     if let Ok(entries) = std::fs::read_dir(&dir) {
         let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         paths.sort();
-        for p in paths
-            .into_iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        {
+        for p in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
             let meta = std::fs::metadata(&p).map_err(|e| Error::Invalid(format!("{}: {e}", p.display())))?;
             if meta.len() > MAX_PLAYBOOK_BYTES {
                 return Err(Error::Invalid(format!("playbook {} is too large", p.display())));
@@ -108,11 +97,7 @@ mod tests {
                 casebook_ledger::Phase::Respond,
                 casebook_ledger::Phase::Remediate,
             ] {
-                assert!(
-                    p.tasks.iter().any(|t| t.phase == phase),
-                    "{} has no {phase} task",
-                    p.name
-                );
+                assert!(p.tasks.iter().any(|t| t.phase == phase), "{} has no {phase} task", p.name);
             }
         }
     }

@@ -13,18 +13,10 @@ print('\\n'.join(r[0] for r in c.execute(\"select name from sqlite_master where 
 fn stock_sqlcipher4_opens_the_vault_with_the_passphrase_only() {
     let env = Env::new();
     env.init("Alice", "CERT-Lyon");
-    let out = Command::new(python())
-        .args(["-c", SQLCIPHER_LIST])
-        .arg(env.db())
-        .arg(PASS)
-        .output()
-        .unwrap();
+    let out = Command::new(python()).args(["-c", SQLCIPHER_LIST]).arg(env.db()).arg(PASS).output().unwrap();
     let tables = stdout(out);
     for t in ["audit", "identity", "meta", "partners"] {
-        assert!(
-            tables.lines().any(|l| l == t),
-            "table {t} not listed by sqlcipher3: {tables}"
-        );
+        assert!(tables.lines().any(|l| l == t), "table {t} not listed by sqlcipher3: {tables}");
     }
     let out = Command::new(python())
         .args(["-c", SQLCIPHER_LIST])
@@ -32,10 +24,7 @@ fn stock_sqlcipher4_opens_the_vault_with_the_passphrase_only() {
         .arg("wrong words here")
         .output()
         .unwrap();
-    assert!(
-        !out.status.success(),
-        "sqlcipher3 opened the vault with a wrong passphrase"
-    );
+    assert!(!out.status.success(), "sqlcipher3 opened the vault with a wrong passphrase");
     assert!(String::from_utf8_lossy(&out.stderr).contains("file is not a database"));
 }
 
@@ -44,40 +33,19 @@ fn stock_minisign_verifies_a_vault_signature() {
     let env = Env::new();
     env.init("Alice", "CERT-Lyon");
     let pubkey = env.path("alice.pub");
-    env.cmd()
-        .arg("card")
-        .arg("--minisign-pub")
-        .arg(&pubkey)
-        .assert()
-        .success();
+    env.cmd().arg("card").arg("--minisign-pub").arg(&pubkey).assert().success();
     let doc = env.path("report.txt");
     std::fs::write(&doc, "incident report: all hosts reimaged\n").unwrap();
     env.cmd().args(["identity", "sign"]).arg(&doc).assert().success();
-    let out = Command::new(tool("minisign"))
-        .arg("-V")
-        .arg("-p")
-        .arg(&pubkey)
-        .arg("-m")
-        .arg(&doc)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "minisign -V failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out =
+        Command::new(tool("minisign")).arg("-V").arg("-p").arg(&pubkey).arg("-m").arg(&doc).output().unwrap();
+    assert!(out.status.success(), "minisign -V failed: {}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("signed by Alice (CERT-Lyon)"));
 
     // And a changed file fails.
     std::fs::write(&doc, "incident report: nothing happened\n").unwrap();
-    let out = Command::new(tool("minisign"))
-        .arg("-V")
-        .arg("-p")
-        .arg(&pubkey)
-        .arg("-m")
-        .arg(&doc)
-        .output()
-        .unwrap();
+    let out =
+        Command::new(tool("minisign")).arg("-V").arg("-p").arg(&pubkey).arg("-m").arg(&doc).output().unwrap();
     assert!(!out.status.success());
 }
 
@@ -107,25 +75,12 @@ fn stock_age_decrypts_with_the_exported_identity() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(
-            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
+        assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
     }
-    let out = Command::new(tool("age"))
-        .arg("-d")
-        .arg("-i")
-        .arg(&key)
-        .arg(&enc)
-        .output()
-        .unwrap();
+    let out = Command::new(tool("age")).arg("-d").arg("-i").arg(&key).arg(&enc).output().unwrap();
     assert_eq!(stdout(out), "for alice only");
     // Never overwrite an existing file.
-    crate::util::fails(
-        env.cmd().args(["identity", "export-age"]).arg(&key),
-        1,
-        "must not exist",
-    );
+    crate::util::fails(env.cmd().args(["identity", "export-age"]).arg(&key), 1, "must not exist");
 }
 
 #[test]
@@ -139,11 +94,7 @@ fn no_marker_or_private_key_in_vault_folder_or_temp_dir() {
     let card = a.path("bob.card");
     std::fs::write(&card, b.card()).unwrap();
     a.cmd().args(["partner", "add"]).arg(&card).assert().success();
-    a.cmd()
-        .env("CASEBOOK_NEW_PASSPHRASE", NEW_PASS)
-        .arg("passwd")
-        .assert()
-        .success();
+    a.cmd().env("CASEBOOK_NEW_PASSPHRASE", NEW_PASS).arg("passwd").assert().success();
 
     // Learn the secret key text only now, into a file outside the scanned folders.
     let outside = tempfile::tempdir().unwrap();
@@ -155,10 +106,7 @@ fn no_marker_or_private_key_in_vault_folder_or_temp_dir() {
         .assert()
         .success();
     let key_text = std::fs::read_to_string(&key).unwrap();
-    let secret = key_text
-        .lines()
-        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
-        .unwrap();
+    let secret = key_text.lines().find(|l| l.starts_with("AGE-SECRET-KEY-1")).unwrap();
 
     let scanned = [a.vault.as_path(), a.tmpdir.as_path()];
     assert_absent(

@@ -11,10 +11,7 @@ fn two_vaults() -> (Env, Env) {
 }
 
 fn partner_list(env: &Env) -> serde_json::Value {
-    serde_json::from_str(&stdout(
-        env.cmd().args(["partner", "list", "--json"]).output().unwrap(),
-    ))
-    .unwrap()
+    serde_json::from_str(&stdout(env.cmd().args(["partner", "list", "--json"]).output().unwrap())).unwrap()
 }
 
 #[test]
@@ -24,17 +21,8 @@ fn cards_exchanged_both_ways_show_each_other_as_partners() {
     std::fs::write(&a_card, a.card()).unwrap();
     let b_card = a.path("bob.card");
     std::fs::write(&b_card, b.card()).unwrap();
-    a.cmd()
-        .args(["partner", "add"])
-        .arg(&b_card)
-        .assert()
-        .success()
-        .stdout(contains("NOT VERIFIED"));
-    b.cmd()
-        .args(["partner", "add", "--verified", "--max-tlp", "red"])
-        .arg(&a_card)
-        .assert()
-        .success();
+    a.cmd().args(["partner", "add"]).arg(&b_card).assert().success().stdout(contains("NOT VERIFIED"));
+    b.cmd().args(["partner", "add", "--verified", "--max-tlp", "red"]).arg(&a_card).assert().success();
 
     let la = partner_list(&a);
     assert_eq!(la[0]["name"], "Bob Huber");
@@ -46,15 +34,8 @@ fn cards_exchanged_both_ways_show_each_other_as_partners() {
     assert_eq!(lb[0]["max_tlp"], "red");
 
     // Verify with the fingerprint read aloud, typed loosely (lower case, spaces).
-    let fp = la[0]["fingerprint"]
-        .as_str()
-        .unwrap()
-        .to_lowercase()
-        .replace('-', " ");
-    a.cmd()
-        .args(["partner", "verify", "bob huber", "--fingerprint", &fp])
-        .assert()
-        .success();
+    let fp = la[0]["fingerprint"].as_str().unwrap().to_lowercase().replace('-', " ");
+    a.cmd().args(["partner", "verify", "bob huber", "--fingerprint", &fp]).assert().success();
     assert_eq!(partner_list(&a)[0]["verified"], true);
 }
 
@@ -75,13 +56,7 @@ fn verify_with_a_wrong_fingerprint_is_refused() {
     std::fs::write(&f, b.card()).unwrap();
     a.cmd().args(["partner", "add"]).arg(&f).assert().success();
     fails(
-        a.cmd().args([
-            "partner",
-            "verify",
-            "Bob Huber",
-            "--fingerprint",
-            "AAAA-BBBB-CCCC-DDDD",
-        ]),
+        a.cmd().args(["partner", "verify", "Bob Huber", "--fingerprint", "AAAA-BBBB-CCCC-DDDD"]),
         8,
         "does not match",
     );
@@ -101,11 +76,7 @@ fn duplicate_partner_is_refused_and_nothing_changes() {
     c.init("Bob Huber", "Elsewhere");
     let g = a.path("other-bob.card");
     std::fs::write(&g, c.card()).unwrap();
-    fails(
-        a.cmd().args(["partner", "add"]).arg(&g),
-        9,
-        "a partner named \"Bob Huber\" already exists",
-    );
+    fails(a.cmd().args(["partner", "add"]).arg(&g), 9, "a partner named \"Bob Huber\" already exists");
     assert_eq!(partner_list(&a).as_array().unwrap().len(), 1);
 }
 
@@ -115,11 +86,7 @@ fn own_card_is_not_a_partner() {
     a.init("Alice", "CERT-Lyon");
     let f = a.path("me.card");
     std::fs::write(&f, a.card()).unwrap();
-    fails(
-        a.cmd().args(["partner", "add"]).arg(&f),
-        8,
-        "your own contact card",
-    );
+    fails(a.cmd().args(["partner", "add"]).arg(&f), 8, "your own contact card");
 }
 
 #[test]
@@ -127,53 +94,21 @@ fn malformed_cards_are_refused_with_a_reason_and_nothing_stored() {
     let (a, b) = two_vaults();
     let good = b.card();
     let age_line = good.lines().find(|l| l.starts_with("age: ")).unwrap().to_string();
-    let ms_line = good
-        .lines()
-        .find(|l| l.starts_with("minisign: "))
-        .unwrap()
-        .to_string();
-    let fp_line = good
-        .lines()
-        .find(|l| l.starts_with("fingerprint: "))
-        .unwrap()
-        .to_string();
+    let ms_line = good.lines().find(|l| l.starts_with("minisign: ")).unwrap().to_string();
+    let fp_line = good.lines().find(|l| l.starts_with("fingerprint: ")).unwrap().to_string();
     let cases: Vec<(&str, String, &str)> = vec![
         ("empty", String::new(), "no contact card found"),
-        (
-            "no end marker",
-            good.replace("-----END CASEBOOK CONTACT CARD-----", ""),
-            "no contact card found",
-        ),
-        (
-            "missing age",
-            good.replace(&format!("{age_line}\n"), ""),
-            "no \"age:\" line",
-        ),
-        (
-            "bad age",
-            good.replace(&age_line, "age: age1notarealkey"),
-            "invalid age recipient",
-        ),
-        (
-            "bad minisign",
-            good.replace(&ms_line, "minisign: RWQnotbase64!!"),
-            "invalid minisign public key",
-        ),
+        ("no end marker", good.replace("-----END CASEBOOK CONTACT CARD-----", ""), "no contact card found"),
+        ("missing age", good.replace(&format!("{age_line}\n"), ""), "no \"age:\" line"),
+        ("bad age", good.replace(&age_line, "age: age1notarealkey"), "invalid age recipient"),
+        ("bad minisign", good.replace(&ms_line, "minisign: RWQnotbase64!!"), "invalid minisign public key"),
         (
             "fingerprint mismatch",
             good.replace(&fp_line, "fingerprint: 0000-0000-0000-0000"),
             "does not match its keys",
         ),
-        (
-            "duplicate field",
-            good.replace(&fp_line, &format!("name: Eve\n{fp_line}")),
-            "two \"name:\" lines",
-        ),
-        (
-            "unknown line",
-            good.replace(&fp_line, &format!("{fp_line}\nrole: admin")),
-            "unexpected line",
-        ),
+        ("duplicate field", good.replace(&fp_line, &format!("name: Eve\n{fp_line}")), "two \"name:\" lines"),
+        ("unknown line", good.replace(&fp_line, &format!("{fp_line}\nrole: admin")), "unexpected line"),
         (
             "control chars in name",
             good.replace("name: Bob Huber", "name: Bob\u{1b}[31m"),
@@ -193,15 +128,8 @@ fn malformed_cards_are_refused_with_a_reason_and_nothing_stored() {
     }
     let huge = a.path("huge.card");
     std::fs::write(&huge, vec![b'x'; 200_000]).unwrap();
-    fails(
-        a.cmd().args(["partner", "add"]).arg(&huge),
-        8,
-        "far larger than a card",
-    );
-    assert!(
-        partner_list(&a).as_array().unwrap().is_empty(),
-        "a malformed card left a partner behind"
-    );
+    fails(a.cmd().args(["partner", "add"]).arg(&huge), 8, "far larger than a card");
+    assert!(partner_list(&a).as_array().unwrap().is_empty(), "a malformed card left a partner behind");
 }
 
 #[test]
@@ -211,19 +139,10 @@ fn partner_from_stock_age_and_minisign_keys() {
     let keys = a.path("keys");
     std::fs::create_dir(&keys).unwrap();
     let age_key = keys.join("age.txt");
-    let st = std::process::Command::new(tool("age-keygen"))
-        .arg("-o")
-        .arg(&age_key)
-        .output()
-        .unwrap();
+    let st = std::process::Command::new(tool("age-keygen")).arg("-o").arg(&age_key).output().unwrap();
     assert!(st.status.success());
     let recipient = String::from_utf8(
-        std::process::Command::new(tool("age-keygen"))
-            .arg("-y")
-            .arg(&age_key)
-            .output()
-            .unwrap()
-            .stdout,
+        std::process::Command::new(tool("age-keygen")).arg("-y").arg(&age_key).output().unwrap().stdout,
     )
     .unwrap();
     let pk = keys.join("m.pub");
@@ -236,16 +155,7 @@ fn partner_from_stock_age_and_minisign_keys() {
         .unwrap();
     assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
     a.cmd()
-        .args([
-            "partner",
-            "add",
-            "--name",
-            "Carol",
-            "--org",
-            "Stock CERT",
-            "--age",
-            recipient.trim(),
-        ])
+        .args(["partner", "add", "--name", "Carol", "--org", "Stock CERT", "--age", recipient.trim()])
         .arg("--minisign-pub")
         .arg(&pk)
         .assert()
@@ -257,9 +167,7 @@ fn partner_from_stock_age_and_minisign_keys() {
     // Invalid stock keys are refused.
     fails(
         a.cmd()
-            .args([
-                "partner", "add", "--name", "Dan", "--org", "X", "--age", "age1zzzz",
-            ])
+            .args(["partner", "add", "--name", "Dan", "--org", "X", "--age", "age1zzzz"])
             .arg("--minisign-pub")
             .arg(&pk),
         8,
@@ -269,16 +177,7 @@ fn partner_from_stock_age_and_minisign_keys() {
     std::fs::write(&bad_pub, "untrusted comment: x\nnot a key\n").unwrap();
     fails(
         a.cmd()
-            .args([
-                "partner",
-                "add",
-                "--name",
-                "Dan",
-                "--org",
-                "X",
-                "--age",
-                recipient.trim(),
-            ])
+            .args(["partner", "add", "--name", "Dan", "--org", "X", "--age", recipient.trim()])
             .arg("--minisign-pub")
             .arg(&bad_pub),
         8,
@@ -293,10 +192,7 @@ fn remove_and_unknown_partner() {
     let f = a.path("bob.card");
     std::fs::write(&f, b.card()).unwrap();
     a.cmd().args(["partner", "add"]).arg(&f).assert().success();
-    a.cmd()
-        .args(["partner", "remove", "Bob Huber"])
-        .assert()
-        .success();
+    a.cmd().args(["partner", "remove", "Bob Huber"]).assert().success();
     assert!(partner_list(&a).as_array().unwrap().is_empty());
     fails(a.cmd().args(["partner", "remove", "Bob Huber"]), 10, "not found");
     fails(a.cmd().args(["partner", "verify", "Nobody"]), 10, "not found");
@@ -307,10 +203,6 @@ fn bad_tlp_is_refused_before_anything_is_stored() {
     let (a, b) = two_vaults();
     let f = a.path("bob.card");
     std::fs::write(&f, b.card()).unwrap();
-    fails(
-        a.cmd().args(["partner", "add", "--max-tlp", "purple"]).arg(&f),
-        8,
-        "not a valid TLP label",
-    );
+    fails(a.cmd().args(["partner", "add", "--max-tlp", "purple"]).arg(&f), 8, "not a valid TLP label");
     assert!(partner_list(&a).as_array().unwrap().is_empty());
 }

@@ -38,10 +38,7 @@ impl Env {
     }
 
     pub fn init(&self, name: &str, org: &str) {
-        self.cmd()
-            .args(["init", "--name", name, "--org", org])
-            .assert()
-            .success();
+        self.cmd().args(["init", "--name", name, "--org", org]).assert().success();
     }
 
     pub fn card(&self) -> String {
@@ -54,11 +51,7 @@ impl Env {
 }
 
 pub fn stdout(o: Output) -> String {
-    assert!(
-        o.status.success(),
-        "command failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "command failed: {}", String::from_utf8_lossy(&o.stderr));
     String::from_utf8(o.stdout).unwrap()
 }
 
@@ -87,11 +80,7 @@ pub fn python() -> PathBuf {
     let p = std::env::var_os("CASEBOOK_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/py/bin/python"));
-    assert!(
-        p.is_file(),
-        "{} missing; run `make test`, which creates the Python venv",
-        p.display()
-    );
+    assert!(p.is_file(), "{} missing; run `make test`, which creates the Python venv", p.display());
     p
 }
 

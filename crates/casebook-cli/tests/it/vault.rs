@@ -29,10 +29,7 @@ fn card_json_has_the_fields_and_a_readable_fingerprint() {
     assert!(v["age"].as_str().unwrap().starts_with("age1"));
     let fp = v["fingerprint"].as_str().unwrap();
     assert_eq!(fp.len(), 19, "{fp}");
-    assert!(
-        fp.chars()
-            .all(|c| c == '-' || c.is_ascii_digit() || c.is_ascii_uppercase())
-    );
+    assert!(fp.chars().all(|c| c == '-' || c.is_ascii_digit() || c.is_ascii_uppercase()));
 }
 
 #[test]
@@ -41,9 +38,7 @@ fn wrong_passphrase_has_its_own_exit_code() {
     env.init("Alice", "CERT-Lyon");
     let before = std::fs::read(env.db()).unwrap();
     fails(
-        env.cmd()
-            .arg("card")
-            .env("CASEBOOK_PASSPHRASE", "totally the wrong words"),
+        env.cmd().arg("card").env("CASEBOOK_PASSPHRASE", "totally the wrong words"),
         3,
         "wrong passphrase, or this file is not a Casebook vault",
     );
@@ -69,27 +64,19 @@ fn passphrase_file_is_read_and_its_newline_ignored() {
 fn no_passphrase_and_no_terminal_is_a_clear_error() {
     let env = Env::new();
     env.init("Alice", "CERT-Lyon");
-    fails(
-        env.cmd().arg("card").env_remove("CASEBOOK_PASSPHRASE"),
-        1,
-        "--passphrase-file",
-    );
+    fails(env.cmd().arg("card").env_remove("CASEBOOK_PASSPHRASE"), 1, "--passphrase-file");
 }
 
 #[test]
 fn weak_passphrase_is_refused_with_a_reason() {
     let env = Env::new();
     fails(
-        env.cmd()
-            .env("CASEBOOK_PASSPHRASE", "hunter2")
-            .args(["init", "--name", "A", "--org", "B"]),
+        env.cmd().env("CASEBOOK_PASSPHRASE", "hunter2").args(["init", "--name", "A", "--org", "B"]),
         7,
         "use at least 12",
     );
     fails(
-        env.cmd()
-            .env("CASEBOOK_PASSPHRASE", "passwordpassword")
-            .args(["init", "--name", "A", "--org", "B"]),
+        env.cmd().env("CASEBOOK_PASSPHRASE", "passwordpassword").args(["init", "--name", "A", "--org", "B"]),
         7,
         "need 3",
     );
@@ -101,11 +88,7 @@ fn init_refuses_an_existing_vault() {
     let env = Env::new();
     env.init("Alice", "CERT-Lyon");
     let before = std::fs::read(env.db()).unwrap();
-    fails(
-        env.cmd().args(["init", "--name", "X", "--org", "Y"]),
-        9,
-        "already exists",
-    );
+    fails(env.cmd().args(["init", "--name", "X", "--org", "Y"]), 9, "already exists");
     assert_eq!(std::fs::read(env.db()).unwrap(), before);
 }
 
@@ -169,11 +152,7 @@ fn newer_schema_is_refused_clearly() {
         "import sqlcipher3,sys\nc=sqlcipher3.connect(sys.argv[1])\nc.execute(\"pragma key='{PASS}'\")\n\
          c.execute('pragma user_version=999')\nc.commit()\nc.close()\n"
     );
-    let st = std::process::Command::new(python())
-        .args(["-c", &script])
-        .arg(env.db())
-        .status()
-        .unwrap();
+    let st = std::process::Command::new(python()).args(["-c", &script]).arg(env.db()).status().unwrap();
     assert!(st.success());
     fails(env.cmd().arg("card"), 6, "newer Casebook (schema 999");
 }
@@ -190,37 +169,16 @@ fn passwd_rekeys_in_place() {
         .success()
         .stdout(contains("old passphrase no longer opens"));
     fails(env.cmd().arg("card"), 3, "wrong passphrase");
-    let after = stdout(
-        env.cmd()
-            .env("CASEBOOK_PASSPHRASE", NEW_PASS)
-            .arg("card")
-            .output()
-            .unwrap(),
-    );
+    let after = stdout(env.cmd().env("CASEBOOK_PASSPHRASE", NEW_PASS).arg("card").output().unwrap());
     assert_eq!(after, card, "identity changed across rekey");
-    let audit = stdout(
-        env.cmd()
-            .env("CASEBOOK_PASSPHRASE", NEW_PASS)
-            .arg("audit")
-            .output()
-            .unwrap(),
-    );
-    assert!(
-        audit.contains("passwd") && audit.contains("audit chain intact"),
-        "{audit}"
-    );
+    let audit = stdout(env.cmd().env("CASEBOOK_PASSPHRASE", NEW_PASS).arg("audit").output().unwrap());
+    assert!(audit.contains("passwd") && audit.contains("audit chain intact"), "{audit}");
 }
 
 #[test]
 fn passwd_refuses_a_weak_new_passphrase_and_keeps_the_old() {
     let env = Env::new();
     env.init("Alice", "CERT-Lyon");
-    fails(
-        env.cmd()
-            .env("CASEBOOK_NEW_PASSPHRASE", "alice alice")
-            .arg("passwd"),
-        7,
-        "weak passphrase",
-    );
+    fails(env.cmd().env("CASEBOOK_NEW_PASSPHRASE", "alice alice").arg("passwd"), 7, "weak passphrase");
     env.cmd().arg("card").assert().success();
 }

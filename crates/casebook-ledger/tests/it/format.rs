@@ -121,14 +121,8 @@ fn strict_parsing_refuses_what_does_not_fit() {
             format!(r#"{{"op":"del","kind":"event","id":"{id}","salt":"{salt}","fields":{{"host":"a"}}}}"#),
             "a del has no fields",
         ),
-        (
-            format!(r#"{{"op":"zap","kind":"event","id":"{id}","salt":"{salt}"}}"#),
-            "unknown op",
-        ),
-        (
-            format!(r#"{{"op":"del","kind":"dragon","id":"{id}","salt":"{salt}"}}"#),
-            "unknown record kind",
-        ),
+        (format!(r#"{{"op":"zap","kind":"event","id":"{id}","salt":"{salt}"}}"#), "unknown op"),
+        (format!(r#"{{"op":"del","kind":"dragon","id":"{id}","salt":"{salt}"}}"#), "unknown record kind"),
         (
             format!(
                 r#"{{"op":"del","kind":"event","id":"{}","salt":"{salt}"}}"#,
@@ -136,14 +130,8 @@ fn strict_parsing_refuses_what_does_not_fit() {
             ),
             "not a valid record id",
         ),
-        (
-            format!(r#"{{"op":"del","kind":"event","id":"{id}","salt":"00"}}"#),
-            "salt",
-        ),
-        (
-            format!(r#"{{"op":"del","kind":"event","id":"{id}","salt":"{salt}","extra":1}}"#),
-            "unknown field",
-        ),
+        (format!(r#"{{"op":"del","kind":"event","id":"{id}","salt":"00"}}"#), "salt"),
+        (format!(r#"{{"op":"del","kind":"event","id":"{id}","salt":"{salt}","extra":1}}"#), "unknown field"),
         (
             format!(
                 r#"{{"op":"put","kind":"evidence","id":"{id}","salt":"{salt}","fields":{{"sha256":"ABC"}}}}"#
@@ -153,10 +141,7 @@ fn strict_parsing_refuses_what_does_not_fit() {
     ];
     for (line, needle) in cases {
         let e = Op::parse(line.as_bytes()).unwrap_err();
-        assert!(
-            e.to_string().contains(needle),
-            "{line}\n  gave: {e}\n  expected: {needle}"
-        );
+        assert!(e.to_string().contains(needle), "{line}\n  gave: {e}\n  expected: {needle}");
     }
     let huge = vec![b' '; casebook_ledger::op::MAX_OP_BYTES + 1];
     assert!(matches!(Op::parse(&huge), Err(OpError::TooLong(_))));
@@ -166,15 +151,8 @@ fn strict_parsing_refuses_what_does_not_fit() {
 fn withheld_line_keeps_the_hash_and_ops_root() {
     let case = CaseId::new();
     let a = Author::new("A", case, 0);
-    let mut c = commit::build(
-        case,
-        vec![],
-        10,
-        "m",
-        vec![event_op("x"), event_op("secret")],
-        &a.signer(),
-    )
-    .unwrap();
+    let mut c =
+        commit::build(case, vec![], 10, "m", vec![event_op("x"), event_op("secret")], &a.signer()).unwrap();
     let withheld = c.ops[1].withheld();
     assert_eq!(withheld.hash, c.ops[1].hash);
     assert!(withheld.op.is_none());
@@ -223,9 +201,7 @@ fn tamper_cases() -> (Commit, Vec<Tampered>) {
     let other = Author::new("Mallory", case, 0);
     let mut t = c.clone();
     t.signature = commit::sign_bytes(&t.bytes, &t.id, &other.signer()).unwrap();
-    out.push(("signature by another key", t, |e| {
-        matches!(e, CommitError::BadSignature(_))
-    }));
+    out.push(("signature by another key", t, |e| matches!(e, CommitError::BadSignature(_))));
 
     // A re-signed header whose ops_root no longer matches its ops.
     let mut h: Map<String, Value> = serde_json::from_slice(&c.bytes).unwrap();
@@ -235,18 +211,14 @@ fn tamper_cases() -> (Commit, Vec<Tampered>) {
     t.id = casebook_ledger::CommitId::of(&t.bytes);
     t.signature = commit::sign_bytes(&t.bytes, &t.id, &a.signer()).unwrap();
     t.header = commit::parse_header(&t.bytes).unwrap();
-    out.push(("ops_root mismatch", t, |e| {
-        matches!(e, CommitError::OpsRootMismatch)
-    }));
+    out.push(("ops_root mismatch", t, |e| matches!(e, CommitError::OpsRootMismatch)));
 
     let mut h: Map<String, Value> = serde_json::from_slice(&c.bytes).unwrap();
     h.insert("format".into(), json!(2));
     let mut t = c.clone();
     t.bytes = serde_json::to_vec(&h).unwrap();
     t.id = casebook_ledger::CommitId::of(&t.bytes);
-    out.push(("unknown format", t, |e| {
-        matches!(e, CommitError::UnknownFormat(2))
-    }));
+    out.push(("unknown format", t, |e| matches!(e, CommitError::UnknownFormat(2))));
     (c, out)
 }
 

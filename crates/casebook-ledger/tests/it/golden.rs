@@ -69,26 +69,17 @@ fn golden_commit_is_stable() {
     let parent = CommitId([0xab; 32]);
     let hlc = 1_732_000_200_000_000;
 
-    let stored: Option<Value> = std::fs::read(&path)
-        .ok()
-        .map(|b| serde_json::from_slice(&b).unwrap());
+    let stored: Option<Value> = std::fs::read(&path).ok().map(|b| serde_json::from_slice(&b).unwrap());
     let sk_box = match &stored {
         Some(v) => v["secret_key"].as_str().unwrap().to_string(),
-        None => minisign::KeyPair::generate_unencrypted_keypair()
-            .unwrap()
-            .sk
-            .to_box(None)
-            .unwrap()
-            .into_string(),
+        None => {
+            minisign::KeyPair::generate_unencrypted_keypair().unwrap().sk.to_box(None).unwrap().into_string()
+        }
     };
     let sk = minisign::SecretKey::from_unencrypted_box(minisign::SecretKeyBox::from_string(&sk_box).unwrap())
         .unwrap();
     let pk = minisign::PublicKey::from_secret_key(&sk).unwrap();
-    let signer = Signer {
-        secret: &sk,
-        public: &pk,
-        name: "Golden Tester",
-    };
+    let signer = Signer { secret: &sk, public: &pk, name: "Golden Tester" };
     let c = commit::build(case, vec![parent], hlc, "golden commit", fixed_ops(case), &signer).unwrap();
 
     if std::env::var_os("UPDATE_GOLDEN").is_some() || stored.is_none() {
@@ -108,30 +99,18 @@ fn golden_commit_is_stable() {
         return;
     }
     let g = stored.unwrap();
-    let lines: Vec<String> = c
-        .ops
-        .iter()
-        .map(|l| String::from_utf8(l.bytes.clone()).unwrap())
-        .collect();
+    let lines: Vec<String> = c.ops.iter().map(|l| String::from_utf8(l.bytes.clone()).unwrap()).collect();
     assert_eq!(json!(lines), g["op_lines"], "op bytes drifted");
     let hashes: Vec<String> = c.ops.iter().map(|l| hex::encode(l.hash)).collect();
     assert_eq!(json!(hashes), g["op_hashes"]);
     assert_eq!(json!(c.header.ops_root), g["ops_root"], "ops_root drifted");
-    assert_eq!(
-        json!(String::from_utf8(c.bytes.clone()).unwrap()),
-        g["commit"],
-        "commit bytes drifted"
-    );
+    assert_eq!(json!(String::from_utf8(c.bytes.clone()).unwrap()), g["commit"], "commit bytes drifted");
     assert_eq!(json!(c.id.to_hex()), g["commit_id"]);
     assert_eq!(json!(pk.to_base64()), g["public_key"]);
 
     // The stored signature (made once; signatures are randomized) still verifies over the bytes.
-    let stored_lines: Vec<&[u8]> = g["op_lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l.as_str().unwrap().as_bytes())
-        .collect();
+    let stored_lines: Vec<&[u8]> =
+        g["op_lines"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().as_bytes()).collect();
     let back = Commit::from_parts(
         g["commit_id"].as_str().unwrap().parse().unwrap(),
         g["commit"].as_str().unwrap().as_bytes().to_vec(),

@@ -1,93 +1,11 @@
-use casebook_ledger::{CaseId, Commit, Op, RecordId, RecordKind, Replica};
+use casebook_ledger::testkit::{fold, simulate, step};
+use casebook_ledger::{CaseId, Op, RecordId, RecordKind, Replica};
 use proptest::prelude::*;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use serde_json::{Map, Value, json};
 
 use crate::util::Author;
-
-const FIELDS: [&str; 3] = ["title", "assignee", "status"];
-const STATUSES: [&str; 4] = ["todo", "doing", "done", "blocked"];
-
-#[derive(Debug, Clone)]
-enum Step {
-    /// Author commits these writes: (record index, field index, value index, is_delete).
-    Commit {
-        author: usize,
-        writes: Vec<(usize, usize, usize, bool)>,
-        tick: i64,
-    },
-    /// `to` receives everything `from` has.
-    Sync { from: usize, to: usize },
-}
-
-fn step() -> impl Strategy<Value = Step> {
-    prop_oneof![
-        3 => (0..3usize, prop::collection::vec((0..4usize, 0..3usize, 0..4usize, prop::bool::weighted(0.05)), 1..4), -5i64..20)
-            .prop_map(|(author, writes, tick)| Step::Commit { author, writes, tick }),
-        1 => (0..3usize, 0..3usize).prop_map(|(from, to)| Step::Sync { from, to }),
-    ]
-}
-
-/// Runs the steps with three authors; returns every commit made.
-fn simulate(case: CaseId, steps: &[Step]) -> Vec<Commit> {
-    let records: Vec<RecordId> = (0..4).map(|_| RecordId::new()).collect();
-    let mut authors: Vec<Author> = ["A", "B", "C"]
-        .iter()
-        .map(|n| Author::new(n, case, 1_000))
-        .collect();
-    let mut all = vec![];
-    for s in steps {
-        match s {
-            Step::Commit { author, writes, tick } => {
-                let a = &mut authors[*author];
-                // Clocks drift and can even go backwards: the hlc must cope.
-                a.clock += tick;
-                let ops = writes
-                    .iter()
-                    .map(|&(r, f, v, del)| {
-                        if del {
-                            Op::del(RecordKind::Task, records[r])
-                        } else {
-                            let value = if FIELDS[f] == "status" {
-                                json!(STATUSES[v])
-                            } else {
-                                json!(format!("v{v}"))
-                            };
-                            let mut m = Map::new();
-                            m.insert(FIELDS[f].into(), value);
-                            Op::put(RecordKind::Task, records[r], m)
-                        }
-                    })
-                    .collect();
-                all.push(a.commit(case, ops));
-            }
-            Step::Sync { from, to } => {
-                if from == to {
-                    continue;
-                }
-                let theirs: Vec<Commit> = all
-                    .iter()
-                    .filter(|c| authors[*from].replica.dag().contains(&c.id))
-                    .cloned()
-                    .collect();
-                for c in theirs {
-                    authors[*to].replica.insert(c).unwrap();
-                }
-            }
-        }
-    }
-    all
-}
-
-fn fold(case: CaseId, commits: impl IntoIterator<Item = Commit>) -> Replica {
-    let mut r = Replica::new(case);
-    for c in commits {
-        r.insert(c).unwrap();
-    }
-    assert_eq!(r.pending(), 0, "commits left waiting for parents");
-    r
-}
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
@@ -193,10 +111,7 @@ fn a_commit_whose_parent_is_missing_waits_then_applies() {
     assert!(r.records().is_empty());
     r.insert(c1).unwrap();
     assert_eq!(r.pending(), 0);
-    assert_eq!(
-        r.records()[&(RecordKind::Task, t)].values()["title"],
-        json!("two")
-    );
+    assert_eq!(r.records()[&(RecordKind::Task, t)].values()["title"], json!("two"));
 }
 
 #[test]

@@ -11,3 +11,6 @@ mod migrations;
 
 /// The audit log's hash chain.
 mod audit;
+
+/// Commits in the vault: incremental apply equals the in-memory fold and equals rebuild.
+mod ledger;

@@ -7,11 +7,7 @@ use crate::util::{PASS, TempVault};
 fn migrations_are_numbered_contiguously_and_match_their_files() {
     for (i, m) in MIGRATIONS.iter().enumerate() {
         assert_eq!(m.version, i as i64 + 1, "{} is out of sequence", m.name);
-        assert!(
-            m.name.starts_with(&format!("{:04}_", m.version)),
-            "{} misnamed",
-            m.name
-        );
+        assert!(m.name.starts_with(&format!("{:04}_", m.version)), "{} misnamed", m.name);
         assert!(m.name.ends_with(".sql"));
     }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
@@ -22,10 +18,7 @@ fn migrations_are_numbered_contiguously_and_match_their_files() {
         .collect();
     on_disk.sort();
     let listed: Vec<&str> = MIGRATIONS.iter().map(|m| m.name).collect();
-    assert_eq!(
-        on_disk, listed,
-        "every file in migrations/ must be listed in MIGRATIONS, in order"
-    );
+    assert_eq!(on_disk, listed, "every file in migrations/ must be listed in MIGRATIONS, in order");
 }
 
 #[test]

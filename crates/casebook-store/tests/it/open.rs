@@ -24,11 +24,7 @@ fn wrong_passphrase_is_named_and_writes_nothing() {
     let before = snapshot(&v.dir);
     let e = Store::open(&v.dir, "not the passphrase at all").unwrap_err();
     assert!(matches!(e, OpenError::WrongPassphrase(_)), "{e:?}");
-    assert!(
-        e.to_string()
-            .starts_with("wrong passphrase, or this file is not a Casebook vault"),
-        "{e}"
-    );
+    assert!(e.to_string().starts_with("wrong passphrase, or this file is not a Casebook vault"), "{e}");
     assert_eq!(snapshot(&v.dir), before, "a failed open changed the vault folder");
 }
 
@@ -109,9 +105,7 @@ fn truncated_vault_is_named_damaged_and_left_alone() {
 #[test]
 fn newer_schema_is_refused_clearly_and_left_alone() {
     let v = TempVault::new();
-    crate::util::raw(&v.db(), PASS)
-        .pragma_update(None, "user_version", 99)
-        .unwrap();
+    crate::util::raw(&v.db(), PASS).pragma_update(None, "user_version", 99).unwrap();
     let before = snapshot(&v.dir);
     let e = Store::open(&v.dir, PASS).unwrap_err();
     match &e {
@@ -137,18 +131,12 @@ fn rekey_switches_passphrase_and_keeps_data() {
         s.audit(6, "test", "after rekey").unwrap();
     }
     let e = Store::open(&v.dir, PASS).unwrap_err();
-    assert!(
-        matches!(e, OpenError::WrongPassphrase(_)),
-        "old passphrase still works: {e:?}"
-    );
+    assert!(matches!(e, OpenError::WrongPassphrase(_)), "old passphrase still works: {e:?}");
     let s = Store::open(&v.dir, new).unwrap();
     assert_eq!(s.identity().unwrap().name, "Marker-Name-7f3a");
     let (log, problem) = s.audit_log().unwrap();
     assert!(problem.is_none());
-    assert_eq!(
-        log.iter().map(|e| e.detail.as_str()).collect::<Vec<_>>(),
-        ["before rekey", "after rekey"]
-    );
+    assert_eq!(log.iter().map(|e| e.detail.as_str()).collect::<Vec<_>>(), ["before rekey", "after rekey"]);
 }
 
 #[test]
@@ -160,12 +148,7 @@ fn no_plaintext_in_the_vault_folder() {
     }
     for f in crate::util::walk(&v.dir) {
         let bytes = std::fs::read(&f).unwrap();
-        for marker in [
-            &b"Marker-Name-7f3a"[..],
-            b"Marker-Detail-91bc",
-            b"AGE-SECRET-KEY",
-            b"SQLite format",
-        ] {
+        for marker in [&b"Marker-Name-7f3a"[..], b"Marker-Detail-91bc", b"AGE-SECRET-KEY", b"SQLite format"] {
             assert!(
                 !bytes.windows(marker.len()).any(|w| w == marker),
                 "{} holds plaintext {:?}",
