@@ -12,3 +12,13 @@ mod partners;
 
 /// Stock tools read what Casebook writes: sqlcipher3, minisign, age; no plaintext on disk.
 mod interop;
+
+/// The case cycle: cases from playbooks, events with offsets and zones, observables, tasks, notes,
+/// assets, evidence and custody; JSON output.
+mod cases;
+
+/// Tampering with a copy of a vault is caught by `verify`, which names the commit and the reason.
+mod tamper;
+
+/// Two authors edit the same field concurrently: same winner on both replicas, conflict in history.
+mod conflict;

@@ -117,3 +117,31 @@ pub fn assert_absent(dirs: &[&Path], needles: &[&str]) {
         }
     }
 }
+
+impl Env {
+    /// Runs with `--json` and parses the output.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let o = self.cmd().args(args).arg("--json").output().unwrap();
+        serde_json::from_str(&stdout(o)).unwrap()
+    }
+
+    /// Creates a case and returns its id.
+    pub fn new_case(&self, title: &str, extra: &[&str]) -> String {
+        let mut args = vec!["case", "new", title];
+        args.extend_from_slice(extra);
+        self.json(&args)["id"].as_str().unwrap().to_string()
+    }
+
+    /// The stock-SQLCipher tamper helper, run on this vault.
+    pub fn tamper(&self, args: &[&str]) -> String {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/interop/tamper.py");
+        let o = std::process::Command::new(python())
+            .arg(script)
+            .arg(self.db())
+            .arg(PASS)
+            .args(args)
+            .output()
+            .unwrap();
+        stdout(o)
+    }
+}
