@@ -44,6 +44,7 @@ run: deps
 	scripts/demo.sh target/debug/casebook
 
 bench: deps
+	rm -rf target/criterion
 	cargo bench --locked --workspace --bench '*' -- --noplot
 	python3 scripts/bench-table.py target/criterion
 

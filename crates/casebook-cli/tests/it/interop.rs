@@ -126,3 +126,38 @@ fn no_marker_or_private_key_in_vault_folder_or_temp_dir() {
     );
     assert!(!crate::util::files_under(&a.vault).is_empty());
 }
+
+/// docs/ledger-format.md says stock minisign verifies a commit signature over the header bytes.
+#[test]
+fn stock_minisign_verifies_the_golden_commit_signature() {
+    let dir = tempfile::tempdir().unwrap();
+    let golden: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../tests/fixtures/ledger/golden-commit.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let header = dir.path().join("header.json");
+    std::fs::write(&header, golden["commit"].as_str().unwrap()).unwrap();
+    let sig = dir.path().join("header.json.minisig");
+    std::fs::write(&sig, golden["signature"].as_str().unwrap()).unwrap();
+    let pubkey = dir.path().join("author.pub");
+    std::fs::write(
+        &pubkey,
+        format!("untrusted comment: golden\n{}\n", golden["public_key"].as_str().unwrap()),
+    )
+    .unwrap();
+    let out = Command::new(tool("minisign"))
+        .arg("-V")
+        .arg("-p")
+        .arg(&pubkey)
+        .arg("-m")
+        .arg(&header)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("casebook-commit/1 {}", golden["commit_id"].as_str().unwrap())), "{text}");
+}
