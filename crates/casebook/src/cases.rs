@@ -94,6 +94,9 @@ impl Vault {
     }
 
     /// Writes `ops` as one signed commit on `case`.
+    ///
+    /// Commit messages are signed and travel with every bundle, even when the ops they describe are
+    /// withheld by TLP: they must never carry record content (titles, descriptions, values).
     pub(crate) fn commit_ops(&mut self, case: &CaseId, message: &str, ops: Vec<Op>) -> Result<Commit, Error> {
         self.commit_stream(case, message, ops.into_iter().map(Ok), &mut |_| {})
     }
@@ -158,7 +161,7 @@ impl Vault {
                 }),
             ));
         }
-        self.commit_ops(&case, &format!("open case: {title}"), ops)?;
+        self.commit_ops(&case, "open case", ops)?;
         Ok(case)
     }
 
@@ -251,7 +254,7 @@ impl Vault {
         self.case(case)?;
         self.commit_ops(
             case,
-            &format!("phase: {phase}"),
+            "change phase",
             vec![Op::put(RecordKind::Case, case.record(), to_fields(&f))],
         )?;
         Ok(())
@@ -321,7 +324,7 @@ impl Vault {
         e.recorded_at.get_or_insert_with(now_us);
         let fields = to_fields(&e);
         RecordKind::Event.validate(&fields).map_err(|err| Error::Invalid(err.to_string()))?;
-        self.put_new(case, RecordKind::Event, fields, &format!("event: {}", short(&desc)))
+        self.put_new(case, RecordKind::Event, fields, "add event")
     }
 
     /// Changes some fields of an event.
@@ -391,7 +394,7 @@ impl Vault {
             if !map.is_empty() {
                 self.commit_ops(
                     case,
-                    &format!("observable seen again: {value}"),
+                    "observable seen again",
                     vec![Op::put(RecordKind::Observable, existing.id, map)],
                 )?;
             }
@@ -410,7 +413,7 @@ impl Vault {
             case,
             RecordKind::Observable,
             to_fields(&f),
-            &format!("observable: {kind} {value}"),
+            "add observable",
         )?;
         Ok((id, false))
     }
@@ -433,7 +436,7 @@ impl Vault {
             due,
             ..Default::default()
         };
-        self.put_new(case, RecordKind::Task, to_fields(&f), &format!("task: {}", short(&title)))
+        self.put_new(case, RecordKind::Task, to_fields(&f), "add task")
     }
 
     /// Changes a task's status.
@@ -454,7 +457,7 @@ impl Vault {
         let name = require_text("the asset name", fields.name.as_deref().unwrap_or(""))?;
         let mut f = fields;
         f.name = Some(name.clone());
-        self.put_new(case, RecordKind::Asset, to_fields(&f), &format!("asset: {name}"))
+        self.put_new(case, RecordKind::Asset, to_fields(&f), "add asset")
     }
 
     // ---- evidence --------------------------------------------------------------------------------
@@ -505,7 +508,7 @@ impl Vault {
         };
         self.commit_ops(
             case,
-            &format!("evidence: {name}"),
+            "add evidence",
             vec![
                 Op::put(RecordKind::Evidence, id, to_fields(&ev)),
                 Op::put(RecordKind::Custody, RecordId::new(), to_fields(&custody)),
@@ -534,7 +537,7 @@ impl Vault {
             note: note.map(str::to_string),
             ..Default::default()
         };
-        self.put_new(case, RecordKind::Custody, to_fields(&f), &format!("custody: {action}"))
+        self.put_new(case, RecordKind::Custody, to_fields(&f), "add custody entry")
     }
 
     /// The custody entries of an evidence item, oldest first.
@@ -632,15 +635,6 @@ impl Vault {
             c.verify().map_err(|e| Error::Invalid(format!("commit {}: {e}", c.id.short())))?;
         }
         Ok(self.store.import_commits(case, commits, now_us())?)
-    }
-}
-
-fn short(s: &str) -> String {
-    let line = s.lines().next().unwrap_or("");
-    if line.chars().count() > 60 {
-        format!("{}…", line.chars().take(60).collect::<String>())
-    } else {
-        line.to_string()
     }
 }
 
