@@ -64,6 +64,7 @@ CREATE TABLE records (
     data        TEXT,
     prov        TEXT NOT NULL,
     lookup      TEXT,
+    tlp         TEXT,
     occurred_at INTEGER,
     host        TEXT,
     source      TEXT,
@@ -74,3 +75,4 @@ CREATE TABLE records (
 CREATE INDEX events_by_time ON records(case_seq, occurred_at, id) WHERE kind = 1;
 CREATE INDEX records_by_lookup ON records(case_seq, kind, lookup) WHERE lookup IS NOT NULL;
 CREATE INDEX records_in_conflict ON records(case_seq) WHERE conflicts > 0;
+CREATE INDEX records_with_tlp ON records(case_seq) WHERE tlp IS NOT NULL;

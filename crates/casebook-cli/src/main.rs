@@ -4,6 +4,7 @@
 mod cases;
 mod progress;
 mod secret;
+mod share;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -28,7 +29,9 @@ Exit codes:
   9   already exists (duplicate partner, existing vault)
   10  not found (partner, case)
   11  access denied (read-only location, permissions)
-  12  verification failed (tampered history, missing or altered evidence)";
+  12  verification failed (tampered history, missing or altered evidence)
+  13  bundle refused (kept in quarantine with the reason)
+  14  bundle held: verified, but the sender is not a verified partner";
 
 fn exit_code(code: ErrorCode) -> u8 {
     match code {
@@ -42,6 +45,7 @@ fn exit_code(code: ErrorCode) -> u8 {
         ErrorCode::NotFound => 10,
         ErrorCode::AccessDenied => 11,
         ErrorCode::VerifyFailed => 12,
+        ErrorCode::BundleRejected => 13,
         _ => 1,
     }
 }
@@ -132,6 +136,12 @@ enum Command {
     },
     /// List the playbook templates for `case new --template`
     Playbooks,
+    /// Write a case as a signed, encrypted bundle for partners
+    Export(share::ExportArgs),
+    /// Verify a bundle and preview it; --accept applies it
+    Import(share::ImportArgs),
+    /// Bundles refused, with their reasons
+    Quarantine,
 }
 
 #[derive(Subcommand)]
@@ -200,7 +210,7 @@ struct PartnerAdd {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             let code = e.downcast_ref::<casebook::Error>().map_or(1, |ce| exit_code(ce.code()));
             let _ = writeln!(std::io::stderr(), "casebook: {e:#}");
@@ -301,7 +311,7 @@ fn partner_line(p: &casebook::Partner) -> String {
     )
 }
 
-fn run(cli: Cli) -> Result<()> {
+fn run(cli: Cli) -> Result<ExitCode> {
     let ctx = Ctx {
         vault: match cli.vault {
             Some(v) => v,
@@ -310,7 +320,7 @@ fn run(cli: Cli) -> Result<()> {
         passphrase_file: cli.passphrase_file,
         json: cli.json,
     };
-    match cli.command {
+    let done: Result<()> = match cli.command {
         Command::Init { name, org } => {
             let pass = ctx.passphrase(true)?;
             let v = Vault::init(&ctx.vault, &pass, &name, &org)?;
@@ -368,6 +378,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Rebuild { case } => cases::rebuild(&ctx, case.as_deref()),
         Command::Verify { case } => cases::verify(&ctx, case.as_deref()),
         Command::Playbooks => cases::playbooks(&ctx),
+        Command::Export(a) => share::export(&ctx, a),
+        Command::Import(a) => return share::import(&ctx, a).map(ExitCode::from),
+        Command::Quarantine => share::quarantine(&ctx),
         Command::Passwd { new_passphrase_file } => {
             let mut v = ctx.open()?;
             let new = secret::obtain(
@@ -401,7 +414,8 @@ fn run(cli: Cli) -> Result<()> {
                 None => Ok(()),
             }
         }
-    }
+    };
+    done.map(|()| ExitCode::SUCCESS)
 }
 
 fn fmt_time(us: i64) -> String {

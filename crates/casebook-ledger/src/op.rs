@@ -284,3 +284,20 @@ impl OpsRoot {
         self.hasher.finalize().into()
     }
 }
+
+/// The record an op line touches, read without building its fields; `None` for a withheld line or a
+/// line that is not an op.
+pub fn head(line: &[u8]) -> Option<(RecordKind, RecordId)> {
+    #[derive(Deserialize)]
+    struct Head {
+        kind: RecordKind,
+        id: RecordId,
+        #[serde(rename = "fields")]
+        _fields: Option<serde::de::IgnoredAny>,
+        #[serde(rename = "op")]
+        _op: serde::de::IgnoredAny,
+        #[serde(rename = "salt")]
+        _salt: serde::de::IgnoredAny,
+    }
+    serde_json::from_slice::<Head>(line).ok().map(|h| (h.kind, h.id))
+}

@@ -48,6 +48,8 @@ pub struct BlobInfo {
     pub sha256: String,
     /// Plaintext size in bytes.
     pub size: u64,
+    /// Whether this call created the file (false: the vault already had it).
+    pub created: bool,
 }
 
 impl Store {
@@ -59,11 +61,23 @@ impl Store {
     /// bytes read so far.
     pub fn put_blob(
         &self,
-        mut src: impl Read,
+        src: impl Read,
         recipient: &dyn age::Recipient,
         progress: &mut dyn FnMut(u64),
     ) -> Result<BlobInfo, BlobError> {
-        let dir = self.paths.blobs();
+        put_blob_at(&self.paths, src, recipient, progress)
+    }
+}
+
+/// [`Store::put_blob`] for callers that hold only the vault's paths (an import in progress).
+pub(crate) fn put_blob_at(
+    paths: &crate::VaultPaths,
+    mut src: impl Read,
+    recipient: &dyn age::Recipient,
+    progress: &mut dyn FnMut(u64),
+) -> Result<BlobInfo, BlobError> {
+    {
+        let dir = paths.blobs();
         fs::create_dir_all(&dir)?;
         let tmp = tempfile_in(&dir)?;
         let result = (|| -> Result<BlobInfo, BlobError> {
@@ -88,13 +102,14 @@ impl Store {
             }
             let file = w.finish()?.into_inner().map_err(|e| e.into_error())?;
             file.sync_all()?;
-            Ok(BlobInfo { sha256: hex::encode(hasher.finalize()), size })
+            Ok(BlobInfo { sha256: hex::encode(hasher.finalize()), size, created: true })
         })();
         match result {
-            Ok(info) => {
-                let dest = self.blob_path(&info.sha256);
+            Ok(mut info) => {
+                let dest = paths.blobs().join(&info.sha256);
                 if dest.exists() {
                     fs::remove_file(&tmp)?;
+                    info.created = false;
                 } else {
                     fs::rename(&tmp, &dest)?;
                 }
@@ -106,7 +121,9 @@ impl Store {
             }
         }
     }
+}
 
+impl Store {
     /// Whether a blob file exists.
     pub fn has_blob(&self, sha256: &str) -> bool {
         self.blob_path(sha256).is_file()
@@ -150,7 +167,7 @@ impl Store {
         if actual != sha256 {
             return Err(BlobError::Altered { expected: sha256.to_string(), actual });
         }
-        Ok(BlobInfo { sha256: actual, size })
+        Ok(BlobInfo { sha256: actual, size, created: false })
     }
 }
 

@@ -247,6 +247,7 @@ pub(crate) fn encode(state: &RecordState, idx: &CaseIndex) -> Result<(String, St
 /// Denormalized columns kept for queries.
 struct Columns {
     lookup: Option<String>,
+    tlp: Option<String>,
     occurred_at: Option<i64>,
     host: Option<String>,
     source: Option<String>,
@@ -270,6 +271,7 @@ fn columns(kind: RecordKind, v: &Map<String, Value>) -> Columns {
     let event = kind == RecordKind::Event;
     Columns {
         lookup,
+        tlp: s("tlp"),
         occurred_at: if event { v.get("occurred_at").and_then(Value::as_i64) } else { None },
         host: if event { s("host") } else { None },
         source: if event { s("source") } else { None },
@@ -279,7 +281,7 @@ fn columns(kind: RecordKind, v: &Map<String, Value>) -> Columns {
     }
 }
 
-/// Applies one op of commit `seq` (with `stamp`) to the records.
+/// Applies one op of commit `seq` (with `stamp`) to the records. Returns whether it created the record.
 fn apply_op(
     tx: &rusqlite::Connection,
     idx: &mut CaseIndex,
@@ -288,7 +290,7 @@ fn apply_op(
     stamp: Stamp,
     superseded: &Superseded<'_>,
     pending: Option<&mut Chunker>,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let fields = op.effective_fields();
     let id = op.id.as_bytes().as_slice();
     // Fast path: a record this case has never seen.
@@ -296,9 +298,9 @@ fn apply_op(
     let prov = format!("{{\"*\":[{seq},{}]}}", stamp.op_index);
     let inserted = tx
         .prepare_cached(
-            "INSERT INTO records (case_seq, kind, id, deleted, created_seq, data, prov, lookup, occurred_at, \
-             host, source, phase, key_event) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
-             ON CONFLICT (case_seq, kind, id) DO NOTHING",
+            "INSERT INTO records (case_seq, kind, id, deleted, created_seq, data, prov, lookup, tlp, \
+             occurred_at, host, source, phase, key_event) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8, ?9, \
+             ?10, ?11, ?12, ?13) ON CONFLICT (case_seq, kind, id) DO NOTHING",
         )?
         .execute(params![
             idx.case_seq,
@@ -308,6 +310,7 @@ fn apply_op(
             seq,
             prov,
             c.lookup,
+            c.tlp,
             c.occurred_at,
             c.host,
             c.source,
@@ -315,7 +318,7 @@ fn apply_op(
             c.key_event
         ])?;
     if inserted == 1 {
-        return Ok(());
+        return Ok(true);
     }
     // The record may be stored lazily (its values are an op's fields): that op must be readable.
     if let Some(chunks) = pending {
@@ -341,7 +344,8 @@ fn apply_op(
     let c = columns(op.kind, &state.values());
     tx.prepare_cached(
         "UPDATE records SET deleted = ?4, conflicts = ?5, data = ?6, prov = ?7, lookup = ?8, occurred_at = ?9, \
-         host = ?10, source = ?11, phase = ?12, key_event = ?13 WHERE case_seq = ?1 AND kind = ?2 AND id = ?3",
+         host = ?10, source = ?11, phase = ?12, key_event = ?13, tlp = ?14 \
+         WHERE case_seq = ?1 AND kind = ?2 AND id = ?3",
     )?
     .execute(params![
         idx.case_seq,
@@ -356,9 +360,10 @@ fn apply_op(
         c.host,
         c.source,
         c.phase,
-        c.key_event
+        c.key_event,
+        c.tlp
     ])?;
-    Ok(())
+    Ok(false)
 }
 
 // ---- storing commits -----------------------------------------------------------------------------
@@ -554,10 +559,46 @@ impl Store {
         commits: &[Commit],
         now_us: i64,
     ) -> Result<Imported, LedgerError> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let report = import_in(&tx, case, commits, now_us)?;
-        tx.commit()?;
+        // An hlc is always above its parents', so hlc order is a topological order.
+        let mut todo: Vec<&Commit> = commits.iter().collect();
+        todo.sort_by_key(|c| (c.header.hlc, c.id));
+        todo.dedup_by_key(|c| c.id);
+        let mut session = self.begin_import(case, now_us)?;
+        let missing = session.missing_parents(todo.iter().map(|c| (&c.id, &c.header)));
+        if !missing.is_empty() {
+            return Err(LedgerError::MissingParents(missing.iter().map(CommitId::to_hex).collect()));
+        }
+        for c in todo {
+            if session.begin_commit(c)? {
+                for (i, line) in c.ops.iter().enumerate() {
+                    session.op(i as u64, line)?;
+                }
+            }
+            session.end_commit()?;
+        }
+        let report = session.report();
+        session.commit()?;
         Ok(report)
+    }
+
+    /// Starts applying commits from elsewhere to `case` in one transaction; nothing is kept unless
+    /// [`ImportSession::commit`] is called.
+    pub fn begin_import(&mut self, case: &CaseId, now_us: i64) -> Result<ImportSession<'_>, StoreError> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let case_seq = case_seq(&tx, case, true)?.expect("created");
+        let idx = CaseIndex::load(&tx, case_seq)?;
+        let next_seq = next_commit_seq(&tx)?;
+        Ok(ImportSession {
+            tx,
+            idx,
+            case: *case,
+            next_seq,
+            now_us,
+            current: None,
+            report: Imported::default(),
+            new_records: std::collections::BTreeMap::new(),
+            paths: self.paths.clone(),
+        })
     }
 
     /// Recomputes a case's records from its commits alone, in hlc order (a different order from the
@@ -596,7 +637,7 @@ impl Store {
 }
 
 /// Unpacks a stored chunk into its op lines.
-fn unpack(packed: &[u8], expected: i64) -> Result<Vec<Vec<u8>>, StoreError> {
+pub(crate) fn unpack(packed: &[u8], expected: i64) -> Result<Vec<Vec<u8>>, StoreError> {
     let raw = zstd::bulk::decompress(packed, MAX_CHUNK_RAW)
         .map_err(|e| StoreError::Corrupt(format!("an op chunk does not decompress: {e}")))?;
     let lines: Vec<Vec<u8>> = raw.split(|b| *b == b'\n').map(<[u8]>::to_vec).collect();
@@ -685,30 +726,83 @@ impl OpReader {
     }
 }
 
-fn import_in(
-    tx: &rusqlite::Connection,
-    case: &CaseId,
-    commits: &[Commit],
+/// The commit an [`ImportSession`] is applying.
+struct Current {
+    commit: CommitId,
+    seq: Option<i64>,
+    hlc: u64,
+    author: KeyId,
+    ancestors: HashSet<CommitId>,
+    chunks: Chunker,
+}
+
+/// Commits from elsewhere being applied in one transaction. Dropped without [`ImportSession::commit`],
+/// everything is rolled back: the vault is left exactly as it was.
+pub struct ImportSession<'s> {
+    tx: Transaction<'s>,
+    idx: CaseIndex,
+    case: CaseId,
+    next_seq: i64,
     now_us: i64,
-) -> Result<Imported, LedgerError> {
-    let mut report = Imported::default();
-    let case_seq = case_seq(tx, case, true)?.expect("created");
-    let mut idx = CaseIndex::load(tx, case_seq)?;
-    // An hlc is always above its parents', so hlc order is a topological order.
-    let mut todo: Vec<&Commit> = commits.iter().collect();
-    todo.sort_by_key(|c| (c.header.hlc, c.id));
-    todo.dedup_by_key(|c| c.id);
-    let mut seq = next_commit_seq(tx)?;
-    for c in todo {
+    current: Option<Current>,
+    report: Imported,
+    new_records: std::collections::BTreeMap<RecordKind, u64>,
+    paths: crate::VaultPaths,
+}
+
+impl std::fmt::Debug for ImportSession<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportSession").field("case", &self.case).finish_non_exhaustive()
+    }
+}
+
+impl ImportSession<'_> {
+    /// Parents named by `commits` that are neither in the vault nor among `commits` themselves.
+    pub fn missing_parents<'c>(
+        &self,
+        commits: impl IntoIterator<Item = (&'c CommitId, &'c casebook_ledger::CommitHeader)> + Clone,
+    ) -> Vec<CommitId> {
+        let dag = self.idx.dag.as_ref().expect("loaded");
+        let carried: HashSet<&CommitId> = commits.clone().into_iter().map(|(id, _)| id).collect();
+        let mut missing: Vec<CommitId> = commits
+            .into_iter()
+            .flat_map(|(_, h)| h.parents.iter())
+            .filter(|p| !dag.contains(p) && !carried.contains(p))
+            .copied()
+            .collect();
+        missing.sort();
+        missing.dedup();
+        missing
+    }
+
+    /// Whether the vault already holds this commit.
+    pub fn has(&self, id: &CommitId) -> bool {
+        self.idx.dag.as_ref().expect("loaded").contains(id)
+    }
+
+    /// Starts applying commit `c` (its ops follow through [`ImportSession::op`]). `c` must have passed
+    /// [`casebook_ledger::commit::verify_header`]. Returns false if the vault already has it (its ops
+    /// are then ignored).
+    pub fn begin_commit(&mut self, c: &Commit) -> Result<bool, LedgerError> {
+        self.end_commit()?;
         let fail = |source| LedgerError::Commit { id: c.id.to_hex(), source };
-        let dag = idx.dag.as_mut().expect("loaded");
+        let dag = self.idx.dag.as_mut().expect("loaded");
+        let key = c.header.author_key_id().map_err(fail)?;
         if dag.contains(&c.id) {
-            report.already_had += 1;
-            continue;
+            self.report.already_had += 1;
+            self.current = Some(Current {
+                commit: c.id,
+                seq: None,
+                hlc: c.header.hlc,
+                author: key,
+                ancestors: HashSet::new(),
+                chunks: Chunker::new(0),
+            });
+            return Ok(false);
         }
-        if c.header.case != *case {
+        if c.header.case != self.case {
             return Err(fail(CommitError::WrongCase {
-                expected: case.to_string(),
+                expected: self.case.to_string(),
                 found: c.header.case.to_string(),
             }));
         }
@@ -719,33 +813,91 @@ fn import_in(
         }
         dag.check_parents(c).map_err(fail)?;
         let ancestors = dag.ancestors_of_parents(&c.header.parents);
-        let key = c.header.author_key_id().map_err(fail)?;
         dag.insert(c.id, c.header.parents.clone(), c.header.hlc);
-        idx.register(seq, c.header.hlc, key, c.id);
-        insert_commit_row(tx, seq, case_seq, c, now_us)?;
-        let mut chunks = Chunker::new(seq);
-        for (i, line) in c.ops.iter().enumerate() {
-            chunks.push(tx, &line.bytes)?;
-            if let Some(op) = &line.op {
-                let stamp = commit_stamp(c, key, i);
-                apply_op(
-                    tx,
-                    &mut idx,
-                    op,
-                    seq,
-                    stamp,
-                    &Superseded::Ancestors(&ancestors),
-                    Some(&mut chunks),
-                )?;
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.idx.register(seq, c.header.hlc, key, c.id);
+        insert_commit_row(&self.tx, seq, self.idx.case_seq, c, self.now_us)?;
+        self.current = Some(Current {
+            commit: c.id,
+            seq: Some(seq),
+            hlc: c.header.hlc,
+            author: key,
+            ancestors,
+            chunks: Chunker::new(seq),
+        });
+        self.report.applied.push(c.id);
+        Ok(true)
+    }
+
+    /// Stores and applies the next op line of the current commit (withheld lines are stored only).
+    pub fn op(&mut self, index: u64, line: &OpLine) -> Result<(), StoreError> {
+        let Some(cur) = self.current.as_mut() else {
+            return Err(StoreError::Corrupt("an op outside any commit".into()));
+        };
+        let Some(seq) = cur.seq else { return Ok(()) };
+        cur.chunks.push(&self.tx, &line.bytes)?;
+        if let Some(op) = &line.op {
+            let stamp =
+                Stamp { hlc: cur.hlc, author: cur.author, op_index: index as u32, commit: cur.commit };
+            let created = apply_op(
+                &self.tx,
+                &mut self.idx,
+                op,
+                seq,
+                stamp,
+                &Superseded::Ancestors(&cur.ancestors),
+                Some(&mut cur.chunks),
+            )?;
+            if created {
+                *self.new_records.entry(op.kind).or_default() += 1;
             }
         }
-        chunks.flush(tx)?;
-        report.applied.push(c.id);
-        seq += 1;
+        Ok(())
     }
-    Ok(report)
-}
 
-fn commit_stamp(c: &Commit, author: KeyId, i: usize) -> Stamp {
-    Stamp { hlc: c.header.hlc, author, op_index: i as u32, commit: c.id }
+    /// Finishes the current commit's op lines.
+    pub fn end_commit(&mut self) -> Result<(), StoreError> {
+        if let Some(mut cur) = self.current.take() {
+            cur.chunks.flush(&self.tx)?;
+        }
+        Ok(())
+    }
+
+    /// What has been applied so far.
+    pub fn report(&self) -> Imported {
+        self.report.clone()
+    }
+
+    /// Records created so far, per kind.
+    pub fn new_records(&self) -> &std::collections::BTreeMap<RecordKind, u64> {
+        &self.new_records
+    }
+
+    /// The case's fields in conflict, as they stand inside this transaction.
+    pub fn conflicts(&self) -> Result<Vec<crate::Conflict>, StoreError> {
+        crate::query::conflicts_in(&self.tx, self.idx.case_seq)
+    }
+
+    /// The case's heads inside this transaction.
+    pub fn heads(&self) -> Result<Vec<CommitId>, StoreError> {
+        Ok(heads(&self.tx, self.idx.case_seq)?.into_iter().map(|h| h.0).collect())
+    }
+
+    /// Stores an evidence file that arrived with the commits (see [`Store::put_blob`]). The file is
+    /// written at once: on rollback the caller removes the blobs this created.
+    pub fn put_blob(
+        &self,
+        src: &mut dyn std::io::Read,
+        recipient: &dyn age::Recipient,
+    ) -> Result<crate::BlobInfo, crate::BlobError> {
+        crate::blobs::put_blob_at(&self.paths, src, recipient, &mut |_| {})
+    }
+
+    /// Keeps everything applied.
+    pub fn commit(mut self) -> Result<(), StoreError> {
+        self.end_commit()?;
+        self.tx.commit()?;
+        Ok(())
+    }
 }

@@ -22,6 +22,7 @@ mod ledger;
 pub mod migrate;
 mod partners;
 mod query;
+mod sharing;
 mod vault;
 mod verify;
 
@@ -32,9 +33,10 @@ use zeroize::Zeroizing;
 
 pub use audit::{AuditEntry, AuditProblem};
 pub use blobs::{BlobError, BlobInfo};
-pub use ledger::{CommitWriter, Imported, LedgerError};
+pub use ledger::{CommitWriter, ImportSession, Imported, LedgerError};
 pub use partners::{NewPartner, PartnerRow};
 pub use query::{CommitRow, Conflict, ConflictSide, EventFilter, RecordRow};
+pub use sharing::{OpChunk, QuarantineEntry, RawCommit};
 pub use vault::{DB_FILE, OpenError, VaultPaths};
 pub use verify::{VerifyFailure, VerifyReport};
 

@@ -27,7 +27,8 @@ macro_rules! migration {
 }
 
 /// Every migration, in order. A new one is appended here and as a new file; released ones never change.
-pub const MIGRATIONS: &[Migration] = &[migration!(1, "0001_vault.sql"), migration!(2, "0002_ledger.sql")];
+pub const MIGRATIONS: &[Migration] =
+    &[migration!(1, "0001_vault.sql"), migration!(2, "0002_ledger.sql"), migration!(3, "0003_sharing.sql")];
 
 /// The schema version this build writes.
 pub fn latest() -> i64 {

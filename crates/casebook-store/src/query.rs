@@ -321,55 +321,7 @@ impl Store {
 
     /// The fields in conflict in a case, with every side's value and author.
     pub fn conflicts(&self, case: &CaseId) -> Result<Vec<Conflict>, StoreError> {
-        let case_seq = self.case_seq(case)?;
-        let idx = CaseIndex::load(&self.conn, case_seq)?;
-        let mut ops = OpReader::default();
-        let mut stmt = self.conn.prepare(
-            "SELECT kind, id, data, prov FROM records WHERE case_seq = ?1 AND conflicts > 0 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([case_seq], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, Vec<u8>>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?;
-        let mut out = vec![];
-        for r in rows {
-            let (k, id, data, prov) = r?;
-            let kind =
-                RecordKind::from_code(k).ok_or_else(|| StoreError::Corrupt(format!("record kind {k}")))?;
-            let id: [u8; 16] = id.try_into().map_err(|_| StoreError::Corrupt("record id".into()))?;
-            let state = decode(&self.conn, kind, data.as_deref(), &prov, &idx, &mut ops)?;
-            for (field, fs) in state.conflicts() {
-                let side = |e: &casebook_ledger::Entry| -> Result<ConflictSide, StoreError> {
-                    Ok(ConflictSide {
-                        value: e.value.clone(),
-                        commit: e.stamp.commit,
-                        author: self.commit_author(&e.stamp.commit)?,
-                        hlc: e.stamp.hlc,
-                    })
-                };
-                let winner = side(fs.winner().expect("a conflict has a winner"))?;
-                let others = fs.losers().map(side).collect::<Result<_, _>>()?;
-                out.push(Conflict {
-                    kind,
-                    id: RecordId::from_bytes(id),
-                    field: field.clone(),
-                    winner,
-                    others,
-                });
-            }
-        }
-        Ok(out)
-    }
-
-    fn commit_author(&self, id: &CommitId) -> Result<String, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT author_name FROM commits WHERE id = ?1")?
-            .query_row([id.0.as_slice()], |r| r.get(0))?)
+        conflicts_in(&self.conn, self.case_seq(case)?)
     }
 
     /// The commits of a case in local order (a topological order).
@@ -420,4 +372,47 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// The fields in conflict in the case `case_seq` (inside or outside a transaction).
+pub(crate) fn conflicts_in(conn: &rusqlite::Connection, case_seq: i64) -> Result<Vec<Conflict>, StoreError> {
+    let idx = CaseIndex::load(conn, case_seq)?;
+    let mut ops = OpReader::default();
+    let mut stmt = conn.prepare(
+        "SELECT kind, id, data, prov FROM records WHERE case_seq = ?1 AND conflicts > 0 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([case_seq], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, Vec<u8>>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    let author = |id: &CommitId| -> Result<String, StoreError> {
+        Ok(conn
+            .prepare_cached("SELECT author_name FROM commits WHERE id = ?1")?
+            .query_row([id.0.as_slice()], |r| r.get(0))?)
+    };
+    let mut out = vec![];
+    for r in rows {
+        let (k, id, data, prov) = r?;
+        let kind = RecordKind::from_code(k).ok_or_else(|| StoreError::Corrupt(format!("record kind {k}")))?;
+        let id: [u8; 16] = id.try_into().map_err(|_| StoreError::Corrupt("record id".into()))?;
+        let state = decode(conn, kind, data.as_deref(), &prov, &idx, &mut ops)?;
+        for (field, fs) in state.conflicts() {
+            let side = |e: &casebook_ledger::Entry| -> Result<ConflictSide, StoreError> {
+                Ok(ConflictSide {
+                    value: e.value.clone(),
+                    commit: e.stamp.commit,
+                    author: author(&e.stamp.commit)?,
+                    hlc: e.stamp.hlc,
+                })
+            };
+            let winner = side(fs.winner().expect("a conflict has a winner"))?;
+            let others = fs.losers().map(side).collect::<Result<_, _>>()?;
+            out.push(Conflict { kind, id: RecordId::from_bytes(id), field: field.clone(), winner, others });
+        }
+    }
+    Ok(out)
 }

@@ -94,6 +94,10 @@ impl VaultPaths {
     pub fn blobs(&self) -> PathBuf {
         self.dir.join("blobs")
     }
+    /// Refused bundles, kept with their reason.
+    pub fn quarantine(&self) -> PathBuf {
+        self.dir.join("quarantine")
+    }
     /// Scratch folder for work that must stay inside the vault folder.
     pub fn tmp(&self) -> PathBuf {
         self.dir.join("tmp")

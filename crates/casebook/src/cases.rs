@@ -115,7 +115,7 @@ impl Vault {
         let mut w = self.store.begin_commit(case, &signer, now_us())?;
         for op in ops {
             w.push(op?)?;
-            if w.op_count() % 10_000 == 0 {
+            if w.op_count().is_multiple_of(10_000) {
                 progress(w.op_count());
             }
         }
@@ -252,11 +252,7 @@ impl Vault {
             f.closed_at = Some(now_us());
         }
         self.case(case)?;
-        self.commit_ops(
-            case,
-            "change phase",
-            vec![Op::put(RecordKind::Case, case.record(), to_fields(&f))],
-        )?;
+        self.commit_ops(case, "change phase", vec![Op::put(RecordKind::Case, case.record(), to_fields(&f))])?;
         Ok(())
     }
 
@@ -409,12 +405,7 @@ impl Vault {
             note: note.map(str::to_string),
             ..Default::default()
         };
-        let id = self.put_new(
-            case,
-            RecordKind::Observable,
-            to_fields(&f),
-            "add observable",
-        )?;
+        let id = self.put_new(case, RecordKind::Observable, to_fields(&f), "add observable")?;
         Ok((id, false))
     }
 

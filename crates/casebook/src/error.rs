@@ -30,6 +30,8 @@ pub enum ErrorCode {
     AccessDenied,
     /// Stored history or evidence failed verification.
     VerifyFailed,
+    /// A bundle failed its checks and was quarantined.
+    BundleRejected,
     /// Anything else: a bug or an unexpected database failure.
     Internal,
 }
@@ -48,6 +50,7 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::AccessDenied => "access_denied",
             ErrorCode::VerifyFailed => "verify_failed",
+            ErrorCode::BundleRejected => "bundle_rejected",
             ErrorCode::Internal => "internal",
         }
     }
@@ -75,6 +78,19 @@ pub enum Error {
     /// Commits from elsewhere could not be stored.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    /// A bundle could not be written or read.
+    #[error(transparent)]
+    Bundle(#[from] casebook_bundle::BundleError),
+    /// A bundle was refused and kept in the quarantine.
+    #[error("bundle refused: {reason} (kept in quarantine as {quarantine})")]
+    BundleRejected {
+        /// Why.
+        reason: String,
+        /// File name inside the quarantine folder.
+        quarantine: String,
+        /// Quarantine row id.
+        id: i64,
+    },
     /// `verify` found a problem.
     #[error("{0}")]
     VerifyFailed(String),
@@ -124,6 +140,9 @@ impl Error {
             Error::Ledger(_) => ErrorCode::InvalidInput,
             Error::Card(_) | Error::Word(_) | Error::Invalid(_) => ErrorCode::InvalidInput,
             Error::Identity(_) | Error::KeyGeneration(_) => ErrorCode::Internal,
+            Error::BundleRejected { .. } => ErrorCode::BundleRejected,
+            Error::Bundle(casebook_bundle::BundleError::Io(_)) => ErrorCode::AccessDenied,
+            Error::Bundle(_) => ErrorCode::InvalidInput,
         }
     }
 }

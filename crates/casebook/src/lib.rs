@@ -15,6 +15,8 @@ mod error;
 mod identity;
 pub mod passphrase;
 pub mod playbook;
+mod share;
+mod summary;
 pub mod time;
 
 use std::path::Path;
@@ -22,6 +24,7 @@ use std::path::Path;
 use casebook_store::{NewPartner, Store};
 
 pub use card::{Card, CardError};
+pub use casebook_bundle::{Limits, Manifest};
 pub use casebook_ledger::records::{self, from_fields, to_fields};
 pub use casebook_ledger::{
     AssetFields, CaseFields, CaseId, Commit, CommitId, CustodyFields, EventFields, EvidenceFields,
@@ -30,6 +33,7 @@ pub use casebook_ledger::{
 pub use casebook_ledger::{
     AssetKind, Compromise, ObservableType, Pap, Phase, Severity, Storage, TaskStatus, Tlp, UnknownWord,
 };
+pub use casebook_store::QuarantineEntry;
 pub use casebook_store::{
     AuditEntry, AuditProblem, CommitRow, Conflict, ConflictSide, EventFilter, Imported,
     PartnerRow as Partner, VerifyFailure, VerifyReport,
@@ -37,6 +41,7 @@ pub use casebook_store::{
 pub use cases::{CaseCheck, CaseOverview, NewCase, NewEvent, Record, record_json};
 pub use error::{Error, ErrorCode};
 pub use identity::Identity;
+pub use share::{ExportOptions, ExportReport, ImportOptions, ImportOutcome, ImportPreview, SenderTrust};
 
 /// Now, in µs since the Unix epoch.
 pub fn now_us() -> i64 {
