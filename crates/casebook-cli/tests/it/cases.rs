@@ -291,7 +291,7 @@ fn evidence_is_hashed_encrypted_exported_and_has_custody() {
     let messages: Vec<&str> =
         history["commits"].as_array().unwrap().iter().map(|c| c["message"].as_str().unwrap()).collect();
     assert!(
-        messages.contains(&"evidence: memory.raw") && messages.contains(&"custody: transferred"),
+        messages.contains(&"add evidence") && messages.contains(&"add custody entry"),
         "{messages:?}"
     );
     let _: &Value = &history;
