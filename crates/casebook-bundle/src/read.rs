@@ -77,6 +77,10 @@ fn stream_error(e: io::Error) -> BundleError {
     }
     match e.kind() {
         io::ErrorKind::UnexpectedEof => BundleError::Damaged("it is truncated".into()),
+        // age authenticates every 64 KiB chunk; a failure means cut short or changed.
+        io::ErrorKind::InvalidData => {
+            BundleError::Damaged(format!("it is truncated or was altered ({e}: its authentication failed)"))
+        }
         _ => BundleError::Damaged(e.to_string()),
     }
 }
@@ -196,7 +200,12 @@ pub fn read(
     limits: &Limits,
     sink: &mut dyn Sink,
 ) -> Result<Opened, BundleError> {
-    let armored = age::armor::ArmoredReader::new(BufReader::new(input));
+    let mut input = BufReader::new(input);
+    let head = input.fill_buf().map_err(stream_error)?;
+    if !head.starts_with(b"age-encryption.org/") && !head.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----") {
+        return Err(BundleError::NotABundle("it does not start with an age header".into()));
+    }
+    let armored = age::armor::ArmoredReader::new(input);
     let decryptor = age::Decryptor::new_buffered(BufReader::new(armored)).map_err(|e| match e {
         age::DecryptError::Io(io) => stream_error(io),
         other => BundleError::NotABundle(other.to_string()),

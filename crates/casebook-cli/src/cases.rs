@@ -103,6 +103,9 @@ pub struct EventArgs {
     /// ATT&CK technique id (repeatable)
     #[arg(long = "technique")]
     techniques: Vec<String>,
+    /// TLP of this event (default: the case's)
+    #[arg(long)]
+    tlp: Option<Tlp>,
 }
 
 #[derive(Subcommand)]
@@ -321,6 +324,9 @@ pub enum EvidenceCommand {
         /// What it is
         #[arg(long)]
         description: Option<String>,
+        /// TLP of this evidence (default: the case's)
+        #[arg(long)]
+        tlp: Option<Tlp>,
     },
     /// List evidence
     List {
@@ -484,6 +490,7 @@ fn event_fields(more: EventArgs) -> EventFields {
         account: more.account,
         phase: more.phase,
         techniques: (!more.techniques.is_empty()).then_some(more.techniques),
+        tlp: more.tlp,
         ..Default::default()
     }
 }
@@ -744,12 +751,13 @@ fn asset_line(r: &casebook::Record) -> String {
 pub fn evidence(ctx: &Ctx, cmd: EvidenceCommand) -> Result<()> {
     let mut v = ctx.open()?;
     match cmd {
-        EvidenceCommand::Add { case, file, description } => {
+        EvidenceCommand::Add { case, file, description, tlp } => {
             let id = case_ref(&v, &case)?;
             let total = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
             let mut bar =
                 crate::progress::Progress::new("hashing and encrypting (bytes)", total, 8 << 20, ctx.json);
-            let (eid, sha) = v.add_evidence(&id, &file, description.as_deref(), &mut |n| bar.update(n))?;
+            let (eid, sha) =
+                v.add_evidence(&id, &file, description.as_deref(), tlp, &mut |n| bar.update(n))?;
             bar.finish();
             let r = v.record(&id, RecordKind::Evidence, &eid)?;
             if ctx.json {
@@ -926,6 +934,16 @@ pub fn verify(ctx: &Ctx, case: Option<&str>) -> Result<()> {
         Some(p) => Err(casebook::Error::VerifyFailed(p).into()),
         None => Ok(()),
     }
+}
+
+pub fn classify(ctx: &Ctx, case: &str, record: &str, tlp: Tlp) -> Result<()> {
+    let mut v = ctx.open()?;
+    let id = case_ref(&v, case)?;
+    let (kind, rid) = v.set_record_tlp(&id, record, tlp)?;
+    if ctx.json {
+        return out_json(&record_json(&v.record(&id, kind, &rid)?));
+    }
+    out(format!("{kind} {rid} is now TLP:{}", tlp.as_str().to_uppercase()))
 }
 
 pub fn playbooks(ctx: &Ctx) -> Result<()> {

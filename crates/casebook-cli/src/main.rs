@@ -136,6 +136,16 @@ enum Command {
     },
     /// List the playbook templates for `case new --template`
     Playbooks,
+    /// Set the TLP of any record (event, observable, note, task, asset, evidence) of a case
+    Classify {
+        /// Case id or unique prefix
+        case: String,
+        /// Record id, or unique prefix or suffix
+        record: String,
+        /// clear, green, amber, amber+strict, red
+        #[arg(long)]
+        tlp: casebook::Tlp,
+    },
     /// Write a case as a signed, encrypted bundle for partners
     Export(share::ExportArgs),
     /// Verify a bundle and preview it; --accept applies it
@@ -378,6 +388,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Rebuild { case } => cases::rebuild(&ctx, case.as_deref()),
         Command::Verify { case } => cases::verify(&ctx, case.as_deref()),
         Command::Playbooks => cases::playbooks(&ctx),
+        Command::Classify { case, record, tlp } => cases::classify(&ctx, &case, &record, tlp),
         Command::Export(a) => share::export(&ctx, a),
         Command::Import(a) => return share::import(&ctx, a).map(ExitCode::from),
         Command::Quarantine => share::quarantine(&ctx),

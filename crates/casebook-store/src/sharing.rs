@@ -259,6 +259,37 @@ impl Store {
         Ok(Box::new(r))
     }
 
+    /// A digest of everything a bundle import could change: cases, commits, op chunks, records,
+    /// partners' sync state, and the set of blob files. Equal digests mean an unchanged vault.
+    pub fn state_digest(&self) -> Result<String, StoreError> {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for sql in [
+            "SELECT hex(id) FROM cases ORDER BY seq",
+            "SELECT hex(id) || ':' || hex(bytes) || ':' || signature FROM commits ORDER BY seq",
+            "SELECT commit_seq || ':' || first_op || ':' || hex(lines_zstd) FROM op_chunks ORDER BY commit_seq, first_op",
+            "SELECT case_seq || ':' || kind || ':' || hex(id) || ':' || deleted || ':' || conflicts || ':' || \
+             coalesce(data, '') || ':' || prov FROM records ORDER BY case_seq, kind, id",
+            "SELECT partner_id || ':' || case_seq || ':' || sent || ':' || received FROM partner_sync \
+             ORDER BY partner_id, case_seq",
+            "SELECT name || ':' || verified || ':' || max_tlp FROM partners ORDER BY name",
+        ] {
+            let mut stmt = self.conn.prepare(sql)?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                h.update(r.get::<_, String>(0)?.as_bytes());
+                h.update(b"\n");
+            }
+            h.update(b"--\n");
+        }
+        let mut blobs: Vec<String> = std::fs::read_dir(self.paths.blobs())
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned())).collect())
+            .unwrap_or_default();
+        blobs.sort();
+        h.update(blobs.join("\n").as_bytes());
+        Ok(hex::encode(h.finalize()))
+    }
+
     /// Removes a blob file (used to undo blobs added by a refused import).
     pub fn remove_blob(&self, sha256: &str) -> Result<(), BlobError> {
         match std::fs::remove_file(self.paths.blobs().join(sha256)) {

@@ -310,6 +310,32 @@ impl Vault {
         Ok(())
     }
 
+    /// Sets the TLP of any record of a case (by id, or a unique prefix or suffix). Records without
+    /// their own TLP follow the case's; exports withhold records above the bundle's ceiling.
+    pub fn set_record_tlp(
+        &mut self,
+        case: &CaseId,
+        record: &str,
+        tlp: Tlp,
+    ) -> Result<(RecordKind, RecordId), Error> {
+        let mut found = None;
+        for kind in RecordKind::ALL.into_iter().filter(|k| *k != RecordKind::Custody) {
+            if let Ok(id) = self.resolve_record(case, kind, record) {
+                if found.is_some() {
+                    return Err(Error::Invalid(format!(
+                        "\"{record}\" matches records of several kinds; give more of the id"
+                    )));
+                }
+                found = Some((kind, id));
+            }
+        }
+        let (kind, id) = found.ok_or_else(|| not_found("record", record))?;
+        let mut m = Map::new();
+        m.insert("tlp".into(), Value::String(tlp.as_str().into()));
+        self.commit_ops(case, "change TLP", vec![Op::put(kind, id, m)])?;
+        Ok((kind, id))
+    }
+
     /// Adds a timeline event. `occurred_at` and `description` are required.
     pub fn add_event(&mut self, case: &CaseId, mut e: NewEvent) -> Result<RecordId, Error> {
         let desc = require_text("the event description", e.description.as_deref().unwrap_or(""))?;
@@ -460,6 +486,7 @@ impl Vault {
         case: &CaseId,
         path: &Path,
         description: Option<&str>,
+        tlp: Option<Tlp>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<(RecordId, String), Error> {
         self.case(case)?;
@@ -486,6 +513,7 @@ impl Vault {
             acquired_at: Some(now),
             acquired_by: Some(me.clone()),
             storage: Some(Storage::Vault),
+            tlp,
             ..Default::default()
         };
         let custody = CustodyFields {

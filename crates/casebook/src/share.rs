@@ -676,6 +676,12 @@ impl Vault {
         Error::BundleRejected { reason, quarantine: name, id }
     }
 
+    /// A digest of the vault's case data, partners' sync state and evidence files: equal before and
+    /// after means a refused or previewed import changed nothing.
+    pub fn state_digest(&self) -> Result<String, Error> {
+        Ok(self.store.state_digest()?)
+    }
+
     /// Bundles refused so far.
     pub fn quarantine(&self) -> Result<Vec<QuarantineEntry>, Error> {
         Ok(self.store.quarantine()?)

@@ -290,10 +290,7 @@ fn evidence_is_hashed_encrypted_exported_and_has_custody() {
     let history = env.json(&["history", &case]);
     let messages: Vec<&str> =
         history["commits"].as_array().unwrap().iter().map(|c| c["message"].as_str().unwrap()).collect();
-    assert!(
-        messages.contains(&"add evidence") && messages.contains(&"add custody entry"),
-        "{messages:?}"
-    );
+    assert!(messages.contains(&"add evidence") && messages.contains(&"add custody entry"), "{messages:?}");
     let _: &Value = &history;
 }
 

@@ -1,0 +1,10 @@
+//! casebook use-case tests: sharing bundles between real vaults, and hostile bundles.
+
+/// Vault pairs, and a bundle crafter that rebuilds a real bundle with chosen damage.
+mod util;
+
+/// Export and import between vaults: round trip, TLP withholding, deltas, convergence.
+mod sharing;
+
+/// Hostile bundles: each refused with a clear message, quarantined, and the vault unchanged.
+mod hostile;
