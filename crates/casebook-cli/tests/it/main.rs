@@ -22,3 +22,6 @@ mod tamper;
 
 /// Two authors edit the same field concurrently: same winner on both replicas, conflict in history.
 mod conflict;
+
+/// Bundles checked and read with stock age, tar, zstd, minisign and sha256sum only; CLI exit codes.
+mod bundles;

@@ -1,0 +1,141 @@
+use std::path::Path;
+use std::process::Command;
+
+use crate::util::{Env, fails, stdout, tool};
+
+/// A partner who runs no Casebook: keys from Debian `age-keygen` and `minisign -G`.
+struct StockPartner {
+    dir: tempfile::TempDir,
+    recipient: String,
+}
+
+impl StockPartner {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("age.txt");
+        assert!(Command::new(tool("age-keygen")).arg("-o").arg(&key).output().unwrap().status.success());
+        let recipient = stdout(Command::new(tool("age-keygen")).arg("-y").arg(&key).output().unwrap()).trim().to_string();
+        let o = Command::new(tool("minisign"))
+            .args(["-G", "-W", "-p"])
+            .arg(dir.path().join("m.pub"))
+            .arg("-s")
+            .arg(dir.path().join("m.key"))
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        Self { dir, recipient }
+    }
+
+    fn key(&self) -> std::path::PathBuf {
+        self.dir.path().join("age.txt")
+    }
+
+    /// Decrypts with `age`, unpacks with `tar --zstd`, checks with `minisign` and `sha256sum`.
+    fn check(&self, bundle_bytes_from: &str, sender_pub: &Path) -> String {
+        let out = self.dir.path().join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        let script = format!(
+            "set -euo pipefail; {bundle_bytes_from} | age -d -i '{key}' | tar --zstd -xf - -C '{out}'; \
+             cd '{out}/casebundle'; minisign -V -p '{pubkey}' -m SHA256SUMS; sha256sum -c --strict SHA256SUMS",
+            key = self.key().display(),
+            out = out.display(),
+            pubkey = sender_pub.display()
+        );
+        let o = Command::new("bash").arg("-c").arg(&script).output().unwrap();
+        assert!(o.status.success(), "stock check failed: {}\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+        let text = String::from_utf8_lossy(&o.stdout).to_string();
+        assert!(text.contains("Signature and comment signature verified"), "{text}");
+        assert!(!text.contains("FAILED"), "{text}");
+        let summary = std::fs::read_to_string(out.join("casebundle/summary.md")).unwrap();
+        std::fs::remove_dir_all(&out).unwrap();
+        summary
+    }
+}
+
+fn alice_with_case() -> (Env, String, std::path::PathBuf) {
+    let a = Env::new();
+    a.init("Alice Martin", "CERT-Lyon");
+    let case = a.new_case("Ransomware at the water utility", &["--template", "ransomware"]);
+    a.json(&["event", "add", &case, "Historian encrypted", "--at", "2026-11-21T03:12:00+01:00", "--host", "hist-01", "--key"]);
+    let pubkey = a.path("alice.pub");
+    a.cmd().arg("card").arg("--minisign-pub").arg(&pubkey).assert().success();
+    (a, case, pubkey)
+}
+
+#[test]
+fn a_partner_with_only_stock_tools_reads_binary_armored_and_split_bundles() {
+    let (a, case, alice_pub) = alice_with_case();
+    let p = StockPartner::new();
+    a.cmd()
+        .args(["partner", "add", "--name", "Stock Sam", "--org", "Small CERT", "--age", &p.recipient, "--verified"])
+        .arg("--minisign-pub")
+        .arg(p.dir.path().join("m.pub"))
+        .assert()
+        .success();
+
+    let bin = a.path("case.casebundle");
+    a.cmd().args(["export", &case, "--to", "Stock Sam", "-o"]).arg(&bin).assert().success();
+    let summary = p.check(&format!("cat '{}'", bin.display()), &alice_pub);
+    assert!(summary.contains("# Ransomware at the water utility"), "{summary}");
+    assert!(summary.contains("Historian encrypted") && summary.contains("★"), "{summary}");
+    assert!(summary.contains("Identify patient zero"), "{summary}");
+
+    let asc = a.path("case.casebundle.asc");
+    a.cmd().args(["export", &case, "--to", "Stock Sam", "--armor", "-o"]).arg(&asc).assert().success();
+    assert!(std::fs::read_to_string(&asc).unwrap().starts_with("-----BEGIN AGE ENCRYPTED FILE-----"));
+    p.check(&format!("cat '{}'", asc.display()), &alice_pub);
+
+    let split = a.path("split.casebundle");
+    let j = a.json(&["export", &case, "--to", "Stock Sam", "--split", "2K", "-o", split.to_str().unwrap()]);
+    let parts = j["files"].as_array().unwrap();
+    assert!(parts.len() >= 2, "{j}");
+    p.check(&format!("cat '{}'.0*", split.display()), &alice_pub);
+}
+
+#[test]
+fn import_exit_codes_preview_accept_held_and_refused() {
+    let (a, case, _) = alice_with_case();
+    let b = Env::new();
+    b.init("Bob Huber", "CSIRT-Wien");
+    let (ac, bc) = (a.path("a.card"), a.path("b.card"));
+    std::fs::write(&ac, a.card()).unwrap();
+    std::fs::write(&bc, b.card()).unwrap();
+    a.cmd().args(["partner", "add", "--verified"]).arg(&bc).assert().success();
+    let bundle = a.path("to-bob.casebundle");
+    a.cmd().args(["export", &case, "--to", "Bob Huber", "-o"]).arg(&bundle).assert().success();
+
+    // Bob does not know Alice yet: verified, but held.
+    let o = b.cmd().arg("import").arg(&bundle).arg("--accept").output().unwrap();
+    assert_eq!(o.status.code(), Some(14), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("HELD"));
+    assert!(b.json(&["case", "list"]).as_array().unwrap().is_empty());
+
+    b.cmd().args(["partner", "add", "--verified"]).arg(&ac).assert().success();
+    let prev = b.json(&["import", bundle.to_str().unwrap()]);
+    assert_eq!(prev["outcome"], "previewed");
+    assert_eq!(prev["sender"]["trust"], "verified partner");
+    assert_eq!(prev["addressed_to_me"], true);
+    assert!(b.json(&["case", "list"]).as_array().unwrap().is_empty());
+    let acc = b.json(&["import", bundle.to_str().unwrap(), "--accept"]);
+    assert_eq!(acc["outcome"], "accepted");
+    assert_eq!(b.json(&["case", "show", &case])["title"], "Ransomware at the water utility");
+    let again = b.json(&["import", bundle.to_str().unwrap(), "--accept"]);
+    assert_eq!(again["outcome"], "already had");
+
+    // A damaged copy: refused, exit 13, in quarantine.
+    let mut bytes = std::fs::read(&bundle).unwrap();
+    let n = bytes.len() / 2;
+    bytes[n] ^= 1;
+    let bad = a.path("bad.casebundle");
+    std::fs::write(&bad, bytes).unwrap();
+    fails(b.cmd().arg("import").arg(&bad).arg("--accept"), 13, "kept in quarantine");
+    let q = b.json(&["quarantine"]);
+    assert_eq!(q.as_array().unwrap().len(), 1);
+    assert!(q[0]["reason"].as_str().unwrap().contains("altered"));
+    let audit = stdout(b.cmd().arg("audit").output().unwrap());
+    for action in ["import-held", "import-accepted", "import-rejected"] {
+        assert!(audit.contains(action), "{audit}");
+    }
+    let audit_a = stdout(a.cmd().arg("audit").output().unwrap());
+    assert!(audit_a.contains("export") && audit_a.contains("TLP:AMBER"), "{audit_a}");
+}
