@@ -43,6 +43,7 @@ CREATE TABLE op_chunks (
     commit_seq INTEGER NOT NULL REFERENCES commits(seq) DEFERRABLE INITIALLY DEFERRED,
     first_op   INTEGER NOT NULL,
     op_count   INTEGER NOT NULL,
+    raw_bytes  INTEGER NOT NULL,
     lines_zstd BLOB NOT NULL,
     PRIMARY KEY (commit_seq, first_op)
 ) STRICT;

@@ -34,8 +34,8 @@ def main() -> int:
         at = raw.index(b'"salt":"') + len(b'"salt":"')
         raw[at] = ord("0") if raw[at] != ord("0") else ord("1")
         c.execute(
-            "update op_chunks set lines_zstd=? where commit_seq=? and first_op=?",
-            (zstandard.ZstdCompressor().compress(bytes(raw)), seq, first),
+            "update op_chunks set lines_zstd=?, raw_bytes=? where commit_seq=? and first_op=?",
+            (zstandard.ZstdCompressor().compress(bytes(raw)), len(raw), seq, first),
         )
     elif action == "steal-signature":
         src, dst = int(args[0]), int(args[1])

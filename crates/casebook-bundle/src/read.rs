@@ -216,7 +216,17 @@ pub fn read(
         other => BundleError::Damaged(other.to_string()),
     })?;
     let zstd = zstd::stream::Decoder::new(payload).map_err(stream_error)?;
-    let bounded = Bounded { inner: zstd, read: 0, max: limits.max_total_bytes };
+    read_archive(zstd, limits, sink)
+}
+
+/// Reads the decrypted, decompressed tar stream of a bundle: every check of [`read`] but the
+/// decryption. Public so fuzzers can reach the parser directly.
+pub fn read_archive(
+    tar_stream: impl Read,
+    limits: &Limits,
+    sink: &mut dyn Sink,
+) -> Result<Opened, BundleError> {
+    let bounded = Bounded { inner: tar_stream, read: 0, max: limits.max_total_bytes };
     let mut archive = tar::Archive::new(bounded);
 
     let mut stage = Stage::Start;

@@ -13,6 +13,8 @@ use crate::{BundleError, CommitEnvelope, ROOT, sums};
 
 /// zstd level for bundles: a good ratio at streaming speed.
 const ZSTD_LEVEL: i32 = 3;
+/// zstd worker threads.
+const ZSTD_WORKERS: u32 = 2;
 
 type Chain<W> = tar::Builder<zstd::stream::Encoder<'static, age::stream::StreamWriter<ArmoredWriter<W>>>>;
 
@@ -81,7 +83,10 @@ impl<W: Write> BundleWriter<W> {
         let encryptor = age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
             .map_err(|e| BundleError::Io(io::Error::other(e.to_string())))?;
         let age_w = encryptor.wrap_output(armored)?;
-        let zstd_w = zstd::stream::Encoder::new(age_w, ZSTD_LEVEL)?;
+        let mut zstd_w = zstd::stream::Encoder::new(age_w, ZSTD_LEVEL)?;
+        // Compress on a second thread while this one reads the vault and hashes: the output is the
+        // same zstd format, readable by stock `zstd`.
+        zstd_w.multithread(ZSTD_WORKERS)?;
         let mut tar = tar::Builder::new(zstd_w);
         tar.mode(tar::HeaderMode::Deterministic);
         let mut w = Self {

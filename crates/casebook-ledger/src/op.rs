@@ -288,6 +288,21 @@ impl OpsRoot {
 /// The record an op line touches, read without building its fields; `None` for a withheld line or a
 /// line that is not an op.
 pub fn head(line: &[u8]) -> Option<(RecordKind, RecordId)> {
+    // Lines as this crate writes them start `{"op":"put","kind":"<kind>","id":"<uuid>"`: read that
+    // directly. (A parsed op has no duplicate keys, so the first `kind` and `id` are the only ones.)
+    let fast = line
+        .strip_prefix(b"{\"op\":\"put\",\"kind\":\"")
+        .or_else(|| line.strip_prefix(b"{\"op\":\"del\",\"kind\":\""))
+        .and_then(|rest| {
+            let end = rest.iter().position(|b| *b == b'"')?;
+            let kind: RecordKind = std::str::from_utf8(&rest[..end]).ok()?.parse().ok()?;
+            let rest = rest[end..].strip_prefix(b"\",\"id\":\"")?;
+            let id: RecordId = std::str::from_utf8(rest.get(..36)?).ok()?.parse().ok()?;
+            (rest.get(36) == Some(&b'"')).then_some((kind, id))
+        });
+    if fast.is_some() {
+        return fast;
+    }
     #[derive(Deserialize)]
     struct Head {
         kind: RecordKind,

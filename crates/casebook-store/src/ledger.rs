@@ -404,9 +404,16 @@ impl Chunker {
         let packed = zstd::bulk::compress(&self.buf, ZSTD_LEVEL)
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         tx.prepare_cached(
-            "INSERT INTO op_chunks (commit_seq, first_op, op_count, lines_zstd) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO op_chunks (commit_seq, first_op, op_count, raw_bytes, lines_zstd) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
-        .execute(params![self.seq, self.first as i64, self.count as i64, packed])?;
+        .execute(params![
+            self.seq,
+            self.first as i64,
+            self.count as i64,
+            self.buf.len() as i64,
+            packed
+        ])?;
         self.first += self.count;
         self.count = 0;
         self.buf.clear();

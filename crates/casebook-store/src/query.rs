@@ -89,6 +89,17 @@ pub struct EventFilter {
 
 const RECORD_COLS: &str = "r.kind, r.id, r.data, r.prov, r.deleted, r.conflicts, c.author_name, c.hlc";
 
+/// Appends ` AND …?` with its parameter, numbering the placeholder.
+fn push_arg(
+    sql: &mut String,
+    args: &mut Vec<rusqlite::types::Value>,
+    clause: &str,
+    v: rusqlite::types::Value,
+) {
+    args.push(v);
+    sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+}
+
 /// A row of [`RECORD_COLS`] before interpretation.
 struct RawRecord {
     kind: i64,
@@ -217,34 +228,40 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<RecordRow>, StoreError> {
         let case_seq = self.case_seq(case)?;
-        let (after_t, after_id) = match &after {
-            Some((t, id)) => (Some(*t), Some(id.as_bytes().to_vec())),
-            None => (None, None),
-        };
-        let mut stmt = self.conn.prepare_cached(&format!(
+        // Only the conditions in use go into the SQL, so the planner seeks the time index to the cursor
+        // instead of scanning from the start (`?x IS NULL OR …` defeats that).
+        let mut sql = format!(
             "SELECT {RECORD_COLS} FROM records r JOIN commits c ON c.seq = r.created_seq \
-             WHERE r.case_seq = ?1 AND r.kind = 1 AND r.deleted = 0 \
-               AND (?2 IS NULL OR (r.occurred_at, r.id) > (?2, ?3)) \
-               AND (?4 IS NULL OR r.occurred_at >= ?4) AND (?5 IS NULL OR r.occurred_at < ?5) \
-               AND (?6 IS NULL OR r.host = ?6) AND (?7 IS NULL OR r.source = ?7) \
-               AND (?8 IS NULL OR r.phase = ?8) AND (NOT ?9 OR r.key_event = 1) \
-             ORDER BY r.occurred_at, r.id LIMIT ?10"
-        ))?;
-        let rows = stmt.query_map(
-            params![
-                case_seq,
-                after_t,
-                after_id,
-                filter.from,
-                filter.to,
-                filter.host,
-                filter.source,
-                filter.phase,
-                filter.key_only,
-                limit
-            ],
-            record_row,
-        )?;
+             WHERE r.case_seq = ?1 AND r.kind = 1 AND r.deleted = 0"
+        );
+        let mut args: Vec<rusqlite::types::Value> = vec![case_seq.into()];
+        if let Some((t, id)) = &after {
+            args.push((*t).into());
+            args.push(id.as_bytes().to_vec().into());
+            sql.push_str(&format!(" AND (r.occurred_at, r.id) > (?{}, ?{})", args.len() - 1, args.len()));
+        }
+        if let Some(v) = filter.from {
+            push_arg(&mut sql, &mut args, " AND r.occurred_at >= ?", v.into());
+        }
+        if let Some(v) = filter.to {
+            push_arg(&mut sql, &mut args, " AND r.occurred_at < ?", v.into());
+        }
+        if let Some(v) = &filter.host {
+            push_arg(&mut sql, &mut args, " AND r.host = ?", v.clone().into());
+        }
+        if let Some(v) = &filter.source {
+            push_arg(&mut sql, &mut args, " AND r.source = ?", v.clone().into());
+        }
+        if let Some(v) = &filter.phase {
+            push_arg(&mut sql, &mut args, " AND r.phase = ?", v.clone().into());
+        }
+        if filter.key_only {
+            sql.push_str(" AND r.key_event = 1");
+        }
+        args.push(i64::from(limit).into());
+        sql.push_str(&format!(" ORDER BY r.occurred_at, r.id LIMIT ?{}", args.len()));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), record_row)?;
         {
             let mut ops = OpReader::default();
             rows.map(|r| to_record(&self.conn, &mut ops, r?)).collect()

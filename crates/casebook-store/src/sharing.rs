@@ -222,6 +222,16 @@ impl Store {
         }
     }
 
+    /// The size of commit `seq`'s ops file as carried: every line plus its `\n` (a chunk stores its lines
+    /// joined by `\n`, one fewer than it has lines).
+    pub fn ops_file_size(&self, seq: i64) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT coalesce(sum(raw_bytes + 1), 0) FROM op_chunks WHERE commit_seq = ?1")?
+            .query_row([seq], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
     /// Records of a case that carry their own TLP: (kind, id, tlp word).
     pub fn explicit_tlps(&self, case: &CaseId) -> Result<Vec<(RecordKind, RecordId, String)>, StoreError> {
         let case_seq = self.case_seq(case)?;

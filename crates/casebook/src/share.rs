@@ -140,6 +140,8 @@ pub struct ImportPreview {
 /// Decides which records stay home: above the ceiling by their own TLP or, lacking one, the case's
 /// (custody entries follow their evidence).
 struct TlpFilter {
+    /// False when nothing in the case is above the ceiling: ops then pass without being looked at.
+    can_withhold: bool,
     ceiling: Tlp,
     case_tlp: Tlp,
     explicit: HashMap<(RecordKind, RecordId), Tlp>,
@@ -159,7 +161,8 @@ impl TlpFilter {
                 custody_of.insert(r.id, ev);
             }
         }
-        Ok(Self { ceiling, case_tlp, explicit, custody_of })
+        let can_withhold = case_tlp > ceiling || explicit.values().any(|t| *t > ceiling);
+        Ok(Self { can_withhold, ceiling, case_tlp, explicit, custody_of })
     }
 
     fn tlp(&self, kind: RecordKind, id: &RecordId) -> Tlp {
@@ -172,7 +175,7 @@ impl TlpFilter {
     }
 
     fn withheld(&self, kind: RecordKind, id: &RecordId) -> bool {
-        self.tlp(kind, id) > self.ceiling
+        self.can_withhold && self.tlp(kind, id) > self.ceiling
     }
 }
 
@@ -289,7 +292,7 @@ impl Vault {
         opts: &ExportOptions,
         progress: &mut dyn FnMut(u64),
     ) -> Result<ExportReport, Error> {
-        self.case(case)?;
+        self.record(case, RecordKind::Case, &case.record())?;
         if opts.to.is_empty() {
             return Err(Error::Invalid("name at least one partner with --to".into()));
         }
@@ -354,7 +357,20 @@ impl Vault {
         let mut sizes: Vec<u64> = Vec::with_capacity(send.len());
         let mut ops_total = 0u64;
         let mut evidence_written: HashSet<RecordId> = HashSet::new();
+        // A full export with nothing to withhold needs no look at the ops: sizes come from the store
+        // and every evidence file travels.
+        let scan = filter.can_withhold || opts.since_last;
+        if !scan {
+            for r in self.store.records(case, RecordKind::Evidence, false)? {
+                evidence_written.insert(r.id);
+            }
+        }
         for c in &send {
+            if !scan {
+                sizes.push(self.store.ops_file_size(c.seq)?);
+                ops_total += headers[&c.id].op_count;
+                continue;
+            }
             let mut size = 0u64;
             self.store.for_each_op_line(c.seq, |_, line| {
                 ops_total += 1;
@@ -727,7 +743,7 @@ impl Read for OpsFile<'_> {
                 return Err(io::Error::other(format!("op lines of commit #{} have a gap", self.seq)));
             }
             for line in &lines {
-                match op::head(line) {
+                match self.filter.can_withhold.then(|| op::head(line)).flatten() {
                     Some((kind, id)) if self.filter.withheld(kind, &id) => {
                         self.buf.extend_from_slice(&op::withheld_line(&op::sha256(line)))
                     }

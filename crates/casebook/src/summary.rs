@@ -64,9 +64,9 @@ impl Vault {
             "## Timeline (UTC)\n\n| Time | Key | Host | Phase | Description | By |\n|---|---|---|---|---|---|"
         );
         let mut rows = 0usize;
-        let mut more = 0u64;
+        let mut more = false;
         let mut after = None;
-        loop {
+        while !more {
             let page = self.events(case, &EventFilter::default(), after, 1000)?;
             let Some(last) = page.last() else { break };
             after = Some((last.values.get("occurred_at").and_then(|v| v.as_i64()).unwrap_or(0), last.id));
@@ -75,8 +75,8 @@ impl Vault {
                     continue;
                 }
                 if rows >= MAX_TIMELINE_ROWS {
-                    more += 1;
-                    continue;
+                    more = true;
+                    break;
                 }
                 let e: EventFields = from_fields(&r.values).unwrap_or_default();
                 let _ = writeln!(
@@ -92,8 +92,11 @@ impl Vault {
                 rows += 1;
             }
         }
-        if more > 0 {
-            let _ = writeln!(md, "\n_{more} more events are in the ledger (`ledger/`)._");
+        if more {
+            let _ = writeln!(
+                md,
+                "\n_The timeline here stops at {MAX_TIMELINE_ROWS} events; the ledger (`ledger/`) carries all of them._"
+            );
         }
 
         let _ = writeln!(

@@ -14,7 +14,8 @@ impl StockPartner {
         let dir = tempfile::tempdir().unwrap();
         let key = dir.path().join("age.txt");
         assert!(Command::new(tool("age-keygen")).arg("-o").arg(&key).output().unwrap().status.success());
-        let recipient = stdout(Command::new(tool("age-keygen")).arg("-y").arg(&key).output().unwrap()).trim().to_string();
+        let recipient =
+            stdout(Command::new(tool("age-keygen")).arg("-y").arg(&key).output().unwrap()).trim().to_string();
         let o = Command::new(tool("minisign"))
             .args(["-G", "-W", "-p"])
             .arg(dir.path().join("m.pub"))
@@ -42,7 +43,12 @@ impl StockPartner {
             pubkey = sender_pub.display()
         );
         let o = Command::new("bash").arg("-c").arg(&script).output().unwrap();
-        assert!(o.status.success(), "stock check failed: {}\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "stock check failed: {}\n{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
         let text = String::from_utf8_lossy(&o.stdout).to_string();
         assert!(text.contains("Signature and comment signature verified"), "{text}");
         assert!(!text.contains("FAILED"), "{text}");
@@ -56,7 +62,17 @@ fn alice_with_case() -> (Env, String, std::path::PathBuf) {
     let a = Env::new();
     a.init("Alice Martin", "CERT-Lyon");
     let case = a.new_case("Ransomware at the water utility", &["--template", "ransomware"]);
-    a.json(&["event", "add", &case, "Historian encrypted", "--at", "2026-11-21T03:12:00+01:00", "--host", "hist-01", "--key"]);
+    a.json(&[
+        "event",
+        "add",
+        &case,
+        "Historian encrypted",
+        "--at",
+        "2026-11-21T03:12:00+01:00",
+        "--host",
+        "hist-01",
+        "--key",
+    ]);
     let pubkey = a.path("alice.pub");
     a.cmd().arg("card").arg("--minisign-pub").arg(&pubkey).assert().success();
     (a, case, pubkey)
@@ -67,7 +83,17 @@ fn a_partner_with_only_stock_tools_reads_binary_armored_and_split_bundles() {
     let (a, case, alice_pub) = alice_with_case();
     let p = StockPartner::new();
     a.cmd()
-        .args(["partner", "add", "--name", "Stock Sam", "--org", "Small CERT", "--age", &p.recipient, "--verified"])
+        .args([
+            "partner",
+            "add",
+            "--name",
+            "Stock Sam",
+            "--org",
+            "Small CERT",
+            "--age",
+            &p.recipient,
+            "--verified",
+        ])
         .arg("--minisign-pub")
         .arg(p.dir.path().join("m.pub"))
         .assert()

@@ -238,3 +238,20 @@ fn hlc_is_strictly_after_parents() {
     assert_eq!(commit::next_hlc(500, [50, 120]), 500);
     assert_eq!(commit::next_hlc(-5, []), 0);
 }
+
+#[test]
+fn op_head_reads_kind_and_id_fast_or_slow() {
+    let op = event_op("x");
+    let bytes = op.to_bytes();
+    assert_eq!(casebook_ledger::op::head(&bytes), Some((RecordKind::Event, op.id)));
+    // The same op written with other key order and spacing (as another implementation might).
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let reordered = format!(
+        "{{ \"salt\": {}, \"id\": {}, \"kind\": \"event\", \"op\": \"put\", \"fields\": {} }}",
+        v["salt"], v["id"], v["fields"]
+    );
+    assert_eq!(casebook_ledger::op::head(reordered.as_bytes()), Some((RecordKind::Event, op.id)));
+    let withheld = OpLine::from_op(op).withheld();
+    assert_eq!(casebook_ledger::op::head(&withheld.bytes), None);
+    assert_eq!(casebook_ledger::op::head(b"{\"op\":\"put\",\"kind\":\"dragon\",\"id\":\"x\"}"), None);
+}

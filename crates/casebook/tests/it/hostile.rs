@@ -333,7 +333,7 @@ fn unknown_sender_is_held_and_changes_nothing() {
     mv.export_bundle(&case, &out, &export_opts("Bob"), &mut |_| {}).unwrap();
     let mut bob = w.bob.vault();
     let before = bob.state_digest().unwrap();
-    let p = bob.import_bundle(&[out.clone()], &accept(), &mut |_| {}).unwrap();
+    let p = bob.import_bundle(std::slice::from_ref(&out), &accept(), &mut |_| {}).unwrap();
     assert_eq!(p.outcome, ImportOutcome::Held);
     assert_eq!(p.trust, casebook::SenderTrust::Unknown);
     assert_eq!(bob.state_digest().unwrap(), before);
@@ -350,7 +350,7 @@ fn replay_of_an_old_bundle_changes_nothing() {
     let (b, _) = genuine(&w);
     let mut bob = w.bob.vault();
     assert_eq!(
-        bob.import_bundle(&[b.clone()], &accept(), &mut |_| {}).unwrap().outcome,
+        bob.import_bundle(std::slice::from_ref(&b), &accept(), &mut |_| {}).unwrap().outcome,
         ImportOutcome::Accepted
     );
     let after_first = bob.state_digest().unwrap();
