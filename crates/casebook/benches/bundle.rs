@@ -4,6 +4,7 @@
 //! - import + verify + apply into a vault that has never seen the case;
 //! - peak RSS of an export and of an import, each run alone in a child process.
 #![allow(missing_docs)]
+#![allow(clippy::print_stdout)] // the child process reports its peak RSS on stdout
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
