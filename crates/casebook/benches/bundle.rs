@@ -6,38 +6,15 @@
 #![allow(missing_docs)]
 #![allow(clippy::print_stdout)] // the child process reports its peak RSS on stdout
 
+mod common;
+
+use common::{PASS, bench_case, event_op, events};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use casebook::{
-    CaseId, EventFields, ExportOptions, ImportOptions, NewCase, PartnerOptions, RecordKind, Severity, Tlp,
-    Vault, to_fields,
-};
-use casebook_ledger::{Op, RecordId};
+use casebook::{CaseId, ExportOptions, ImportOptions, PartnerOptions, Tlp, Vault};
 use criterion::{BatchSize, Criterion, Throughput};
-
-const PASS: &str = "copper lantern drift oyster";
-
-fn events() -> u64 {
-    std::env::var("CASEBOOK_BENCH_EVENTS").ok().and_then(|s| s.parse().ok()).unwrap_or(1_000_000)
-}
-
-fn event_op(i: u64) -> Op {
-    let f = EventFields {
-        occurred_at: Some(1_700_000_000_000_000 + (i as i64) * 1_000_003),
-        description: Some(format!(
-            "4624 An account was successfully logged on: user{} from 10.0.{}.{}",
-            i % 500,
-            i % 256,
-            i % 199
-        )),
-        host: Some(format!("ws-{:03}", i % 300)),
-        source: Some("evtx".into()),
-        ..Default::default()
-    };
-    Op::put(RecordKind::Event, RecordId::new(), to_fields(&f))
-}
 
 struct Setup {
     root: PathBuf,
@@ -77,16 +54,7 @@ fn setup(root: &Path) -> Setup {
     let opts = PartnerOptions { max_tlp: Tlp::Red, verified: true };
     a.add_partner(&b.card(), &opts).unwrap();
     b.add_partner(&a.card(), &opts).unwrap();
-    let case = a
-        .create_case(&NewCase {
-            title: "bench".into(),
-            summary: None,
-            severity: Severity::High,
-            tlp: Tlp::Amber,
-            tags: vec![],
-            template: None,
-        })
-        .unwrap();
+    let case = bench_case(&mut a);
     a.commit_stream(&case, "bench import", (0..events()).map(|i| Ok(event_op(i))), &mut |_| {}).unwrap();
     let s = Setup { root: root.to_path_buf(), case };
     a.export_bundle(&case, &s.bundle(), &export_opts(), &mut |_| {}).unwrap();

@@ -22,7 +22,9 @@ fn full_export_round_trip_with_evidence() {
     let w = world();
     let b = w.export("full.casebundle", &export_opts("Bob"));
     let mut bob = w.bob.vault();
-    let preview = bob.import_bundle(std::slice::from_ref(&b), &casebook::ImportOptions::default(), &mut |_| {}).unwrap();
+    let preview = bob
+        .import_bundle(std::slice::from_ref(&b), &casebook::ImportOptions::default(), &mut |_| {})
+        .unwrap();
     assert_eq!(preview.outcome, ImportOutcome::Previewed);
     assert_eq!(preview.trust, casebook::SenderTrust::Verified);
     assert!(preview.addressed_to_me);

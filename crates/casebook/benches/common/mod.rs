@@ -1,0 +1,42 @@
+//! What the benchmarks share: the passphrase, the number of events, a realistic timeline row, and a
+//! bench case.
+
+use casebook::{CaseId, EventFields, NewCase, RecordKind, Severity, Tlp, Vault, to_fields};
+use casebook_ledger::{Op, RecordId};
+
+pub const PASS: &str = "copper lantern drift oyster";
+
+/// N: 1,000,000 unless CASEBOOK_BENCH_EVENTS says otherwise.
+pub fn events() -> u64 {
+    std::env::var("CASEBOOK_BENCH_EVENTS").ok().and_then(|s| s.parse().ok()).unwrap_or(1_000_000)
+}
+
+/// A realistic imported timeline row.
+pub fn event_op(i: u64) -> Op {
+    let f = EventFields {
+        occurred_at: Some(1_700_000_000_000_000 + (i as i64) * 1_000_003),
+        description: Some(format!(
+            "4624 An account was successfully logged on: user{} from 10.0.{}.{}",
+            i % 500,
+            i % 256,
+            i % 199
+        )),
+        host: Some(format!("ws-{:03}", i % 300)),
+        source: Some("evtx".into()),
+        ..Default::default()
+    };
+    Op::put(RecordKind::Event, RecordId::new(), to_fields(&f))
+}
+
+/// A new case titled "bench" in `v`.
+pub fn bench_case(v: &mut Vault) -> CaseId {
+    v.create_case(&NewCase {
+        title: "bench".into(),
+        summary: None,
+        severity: Severity::High,
+        tlp: Tlp::Amber,
+        tags: vec![],
+        template: None,
+    })
+    .unwrap()
+}
