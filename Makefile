@@ -8,12 +8,15 @@ PY := $(PY_VENV)/bin/python
 export CASEBOOK_PYTHON := $(abspath $(PY))
 NEXTEST := $(shell command -v cargo-nextest 2>/dev/null)
 
-.PHONY: help deps py test lint unit run bench clean-demo
+.PHONY: help deps py test lint unit run bench fuzz clean-demo
+
+FUZZ_SECONDS ?= 600
 
 help:
 	@echo "make run    build and start Casebook on a demo vault"
 	@echo "make test   install what is missing, then fmt, clippy, every test"
 	@echo "make bench  run the benchmarks and print a table of figures"
+	@echo "make fuzz   run every fuzz target for FUZZ_SECONDS (default 600)"
 
 deps:
 	scripts/install-deps.sh core
@@ -47,6 +50,15 @@ bench: deps
 	rm -rf target/criterion
 	cargo bench --locked --workspace --bench '*' -- --noplot
 	python3 scripts/bench-table.py target/criterion
+
+# Each fuzz target for FUZZ_SECONDS, seeded from fuzz/seeds. Needs `cargo install cargo-fuzz`;
+# RUSTC_BOOTSTRAP lets the stable toolchain take the sanitizer flags cargo-fuzz passes.
+fuzz:
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	for t in bundle_archive contact_card op_line; do \
+	  mkdir -p fuzz/corpus/$$t; cp -n fuzz/seeds/$$t/* fuzz/corpus/$$t/ 2>/dev/null || true; \
+	  (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -O $$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048) || exit 1; \
+	done
 
 clean-demo:
 	rm -rf target/demo

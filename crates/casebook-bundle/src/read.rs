@@ -439,10 +439,7 @@ pub fn read_archive(
     // The sender's signature over SHA256SUMS, then every file against it.
     let key = minisign::PublicKey::from_base64(&manifest.sender.minisign)
         .map_err(|_| BundleError::Manifest("the sender's minisign key is invalid".into()))?;
-    let sig = minisign::SignatureBox::from_string(&signature)
-        .map_err(|e| BundleError::BadSignature(format!("unreadable signature: {e}")))?;
-    minisign::verify(&key, &sig, io::Cursor::new(&sums_bytes), true, false, false)
-        .map_err(|e| BundleError::BadSignature(e.to_string()))?;
+    commit::verify_signature(&key, &signature, &sums_bytes).map_err(BundleError::BadSignature)?;
     let listed = sums::parse(&sums_bytes)?;
     for (path, h) in &hashes {
         match listed.get(path) {

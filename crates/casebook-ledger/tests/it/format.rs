@@ -255,3 +255,21 @@ fn op_head_reads_kind_and_id_fast_or_slow() {
     assert_eq!(casebook_ledger::op::head(&withheld.bytes), None);
     assert_eq!(casebook_ledger::op::head(b"{\"op\":\"put\",\"kind\":\"dragon\",\"id\":\"x\"}"), None);
 }
+
+/// Regression (found by the bundle_archive fuzz target): minisign 0.10 panics on a global signature
+/// shorter than 64 bytes; such a signature must be refused, not crash the reader.
+#[test]
+fn short_global_signature_is_refused_not_a_panic() {
+    let case = CaseId::new();
+    let a = Author::new("A", case, 0);
+    let c = commit::build(case, vec![], 10, "m", vec![event_op("x")], &a.signer()).unwrap();
+    let mut lines: Vec<String> = c.signature.lines().map(str::to_string).collect();
+    lines[3] = "AAAA".into();
+    let short = lines.join("\n") + "\n";
+    let e = commit::verify_header(&c.id, &c.bytes, &short).unwrap_err();
+    assert!(matches!(e, CommitError::BadSignature(_)), "{e:?}");
+    lines[3] = "A".repeat(86) + "==";
+    let wrong = lines.join("\n") + "\n";
+    assert!(matches!(commit::verify_header(&c.id, &c.bytes, &wrong), Err(CommitError::BadSignature(_))));
+    commit::verify_header(&c.id, &c.bytes, &c.signature).unwrap();
+}
