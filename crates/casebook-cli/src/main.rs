@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod cases;
+mod inbox;
 mod progress;
 mod secret;
 mod share;
@@ -152,6 +153,9 @@ enum Command {
     Import(share::ImportArgs),
     /// Bundles refused, with their reasons
     Quarantine,
+    /// Watched folders for incoming bundles, and what arrived
+    #[command(subcommand)]
+    Inbox(inbox::InboxCommand),
 }
 
 #[derive(Subcommand)]
@@ -392,6 +396,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(a) => share::export(&ctx, a),
         Command::Import(a) => return share::import(&ctx, a).map(ExitCode::from),
         Command::Quarantine => share::quarantine(&ctx),
+        Command::Inbox(cmd) => inbox::inbox(&ctx, cmd),
         Command::Passwd { new_passphrase_file } => {
             let mut v = ctx.open()?;
             let new = secret::obtain(

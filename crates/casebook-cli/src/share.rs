@@ -141,31 +141,14 @@ pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<u8> {
     let p = v.import_bundle(&a.files, &opts, &mut |n| bar.update(n))?;
     bar.finish();
     if ctx.json {
-        out_json(&preview_json(&p))?;
+        out_json(&p.to_json())?;
     } else {
         print_preview(&p)?;
     }
     Ok(if p.outcome == ImportOutcome::Held { EXIT_HELD } else { 0 })
 }
 
-fn preview_json(p: &ImportPreview) -> Value {
-    let m = &p.manifest;
-    json!({
-        "outcome": p.outcome.as_str(), "bundle_id": m.bundle_id, "sha256": p.sha256,
-        "sender": {"name": m.sender.name, "org": m.sender.org, "fingerprint": m.sender.fingerprint, "trust": p.trust.as_str()},
-        "case": {"id": m.case_id, "title": m.case_title},
-        "commits": p.commits, "new_commits": p.new_commits, "new_records": p.new_records,
-        "conflicts": p.conflicts.iter().map(|c| json!({
-            "kind": c.kind.as_str(), "record": c.id.to_string(), "field": c.field,
-            "winner": c.winner.value, "others": c.others.iter().map(|o| o.value.clone()).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "tlp_ceiling": m.tlp_ceiling, "withheld": m.withheld,
-        "recipients": m.recipients.iter().map(|r| json!({"name": r.name, "org": r.org, "fingerprint": r.fingerprint})).collect::<Vec<_>>(),
-        "addressed_to_me": p.addressed_to_me, "blobs": m.blobs, "blobs_skipped": m.blobs_skipped.len(),
-    })
-}
-
-fn print_preview(p: &ImportPreview) -> Result<()> {
+pub fn print_preview(p: &ImportPreview) -> Result<()> {
     let m = &p.manifest;
     out(format!("Bundle {} ({})", m.bundle_id, p.sha256))?;
     out(format!(

@@ -292,15 +292,18 @@ pub fn verify_signature(key: &minisign::PublicKey, signature: &str, data: &[u8])
     }
     let lines: Vec<&str> = signature.lines().collect();
     let global = lines.get(3).map(|l| l.trim()).unwrap_or("");
-    let is_b64 = |s: &str| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=');
+    let is_b64 =
+        |s: &str| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=');
     if lines.len() < 4 || global.len() != 88 || !global.ends_with("==") || !is_b64(global) {
         return Err("the signature is malformed".into());
     }
-    let sig = minisign::SignatureBox::from_string(signature).map_err(|e| format!("unreadable signature: {e}"))?;
+    let sig =
+        minisign::SignatureBox::from_string(signature).map_err(|e| format!("unreadable signature: {e}"))?;
     let key = key.clone();
     let data = data.to_vec();
     std::panic::catch_unwind(move || {
-        minisign::verify(&key, &sig, std::io::Cursor::new(&data), true, false, false).map_err(|e| e.to_string())
+        minisign::verify(&key, &sig, std::io::Cursor::new(&data), true, false, false)
+            .map_err(|e| e.to_string())
     })
     .unwrap_or_else(|_| Err("the signature is malformed".into()))
 }

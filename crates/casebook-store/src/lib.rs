@@ -18,6 +18,7 @@
 
 mod audit;
 mod blobs;
+mod inbox;
 mod ledger;
 pub mod migrate;
 mod partners;
@@ -33,6 +34,7 @@ use zeroize::Zeroizing;
 
 pub use audit::{AuditEntry, AuditProblem};
 pub use blobs::{BlobError, BlobInfo};
+pub use inbox::InboxRow;
 pub use ledger::{CommitWriter, ImportSession, Imported, LedgerError};
 pub use partners::{NewPartner, PartnerRow};
 pub use query::{CommitRow, Conflict, ConflictSide, EventFilter, RecordRow};

@@ -27,8 +27,12 @@ macro_rules! migration {
 }
 
 /// Every migration, in order. A new one is appended here and as a new file; released ones never change.
-pub const MIGRATIONS: &[Migration] =
-    &[migration!(1, "0001_vault.sql"), migration!(2, "0002_ledger.sql"), migration!(3, "0003_sharing.sql")];
+pub const MIGRATIONS: &[Migration] = &[
+    migration!(1, "0001_vault.sql"),
+    migration!(2, "0002_ledger.sql"),
+    migration!(3, "0003_sharing.sql"),
+    migration!(4, "0004_inbox.sql"),
+];
 
 /// The schema version this build writes.
 pub fn latest() -> i64 {

@@ -94,6 +94,14 @@ impl VaultPaths {
     pub fn blobs(&self) -> PathBuf {
         self.dir.join("blobs")
     }
+    /// The vault's own inbox folder, always watched.
+    pub fn inbox(&self) -> PathBuf {
+        self.dir.join("inbox")
+    }
+    /// Ciphertext copies of bundles the inbox took in, kept until accepted or rejected.
+    pub fn received(&self) -> PathBuf {
+        self.dir.join("received")
+    }
     /// Refused bundles, kept with their reason.
     pub fn quarantine(&self) -> PathBuf {
         self.dir.join("quarantine")
@@ -262,7 +270,7 @@ pub(crate) fn create(paths: &VaultPaths, passphrase: &str) -> Result<Connection,
     conn.execute_batch(SESSION_PRAGMAS).map_err(|e| read_only_hint(e, &db))?;
     migrate::run(&conn)?;
     restrict_permissions(&db, 0o600);
-    for sub in [paths.blobs(), paths.tmp()] {
+    for sub in [paths.blobs(), paths.tmp(), paths.inbox()] {
         fs::create_dir_all(&sub).map_err(io_err("create", &sub))?;
     }
     Ok(conn)

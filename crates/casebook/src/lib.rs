@@ -13,6 +13,7 @@ pub mod card;
 mod cases;
 mod error;
 mod identity;
+pub mod inbox;
 pub mod passphrase;
 pub mod playbook;
 mod share;
@@ -41,6 +42,7 @@ pub use casebook_store::{
 pub use cases::{CaseCheck, CaseOverview, NewCase, NewEvent, Record, record_json};
 pub use error::{Error, ErrorCode};
 pub use identity::Identity;
+pub use inbox::{InboxEvent, InboxItem, InboxState, WatchOptions, Watcher};
 pub use share::{ExportOptions, ExportReport, ImportOptions, ImportOutcome, ImportPreview, SenderTrust};
 
 /// Now, in µs since the Unix epoch.

@@ -19,6 +19,9 @@ use sha2::{Digest, Sha256};
 
 use crate::{Error, Partner, Vault, now_us};
 
+/// Largest refused file copied into the quarantine.
+pub const MAX_QUARANTINE_COPY: u64 = 256 << 20;
+
 /// How to export.
 #[derive(Debug, Clone)]
 pub struct ExportOptions {
@@ -665,19 +668,31 @@ impl Vault {
     }
 
     /// Copies a refused bundle into the quarantine, records why, and returns the error to report.
-    fn quarantine_bundle(&self, files: &[PathBuf], origin: &str, sha256: &str, reason: &str) -> Error {
+    pub(crate) fn quarantine_bundle(
+        &self,
+        files: &[PathBuf],
+        origin: &str,
+        sha256: &str,
+        reason: &str,
+    ) -> Error {
         let dir = self.store.paths().quarantine();
         let at = now_us();
         let name =
             format!("{}-{}.casebundle", crate::format_time(at).replace([':', '.'], "-"), &sha256[..12]);
-        let copied = fs::create_dir_all(&dir).and_then(|_| {
-            let mut out = fs::File::create(dir.join(&name))?;
-            io::copy(&mut join(files)?, &mut out)?;
-            out.sync_all()
-        });
+        let size: u64 = files.iter().filter_map(|f| fs::metadata(f).ok()).map(|m| m.len()).sum();
         let mut reason = reason.to_string();
-        if let Err(e) = copied {
-            reason.push_str(&format!(" (and the copy to quarantine failed: {e})"));
+        // Junk must not fill the disk: very large refused files are recorded, not copied.
+        if size > MAX_QUARANTINE_COPY {
+            reason.push_str(&format!(" (not copied to quarantine: {size} bytes)"));
+        } else {
+            let copied = fs::create_dir_all(&dir).and_then(|_| {
+                let mut out = fs::File::create(dir.join(&name))?;
+                io::copy(&mut join(files)?, &mut out)?;
+                out.sync_all()
+            });
+            if let Err(e) = copied {
+                reason.push_str(&format!(" (and the copy to quarantine failed: {e})"));
+            }
         }
         let entry = QuarantineEntry {
             id: 0,
@@ -701,6 +716,29 @@ impl Vault {
     /// Bundles refused so far.
     pub fn quarantine(&self) -> Result<Vec<QuarantineEntry>, Error> {
         Ok(self.store.quarantine()?)
+    }
+}
+
+impl ImportPreview {
+    /// The preview as JSON (for `--json`, the inbox's records and the desktop app).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::json;
+        let m = &self.manifest;
+        json!({
+            "outcome": self.outcome.as_str(), "bundle_id": m.bundle_id, "sha256": self.sha256,
+            "sender": {"name": m.sender.name, "org": m.sender.org, "fingerprint": m.sender.fingerprint,
+                       "trust": self.trust.as_str()},
+            "case": {"id": m.case_id, "title": m.case_title},
+            "commits": self.commits, "new_commits": self.new_commits, "new_records": self.new_records,
+            "conflicts": self.conflicts.iter().map(|c| json!({
+                "kind": c.kind.as_str(), "record": c.id.to_string(), "field": c.field,
+                "winner": c.winner.value, "others": c.others.iter().map(|o| o.value.clone()).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "tlp_ceiling": m.tlp_ceiling, "withheld": m.withheld,
+            "recipients": m.recipients.iter()
+                .map(|r| json!({"name": r.name, "org": r.org, "fingerprint": r.fingerprint})).collect::<Vec<_>>(),
+            "addressed_to_me": self.addressed_to_me, "blobs": m.blobs, "blobs_skipped": m.blobs_skipped.len(),
+        })
     }
 }
 

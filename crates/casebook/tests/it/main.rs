@@ -8,3 +8,6 @@ mod sharing;
 
 /// Hostile bundles: each refused with a clear message, quarantined, and the vault unchanged.
 mod hostile;
+
+/// The inbox on real folders with real notify: settling, once-only, folders that vanish, junk.
+mod inbox;
