@@ -165,3 +165,49 @@ fn import_exit_codes_preview_accept_held_and_refused() {
     let audit_a = stdout(a.cmd().arg("audit").output().unwrap());
     assert!(audit_a.contains("export") && audit_a.contains("TLP:AMBER"), "{audit_a}");
 }
+
+#[test]
+fn inbox_commands_take_in_a_dropped_bundle() {
+    let (a, case, _) = alice_with_case();
+    let b = Env::new();
+    b.init("Bob Huber", "CSIRT-Wien");
+    let (ac, bc) = (a.path("a.card"), a.path("b.card"));
+    std::fs::write(&ac, a.card()).unwrap();
+    std::fs::write(&bc, b.card()).unwrap();
+    a.cmd().args(["partner", "add", "--verified"]).arg(&bc).assert().success();
+    b.cmd().args(["partner", "add", "--verified"]).arg(&ac).assert().success();
+    let usb = b.path("usb");
+    std::fs::create_dir(&usb).unwrap();
+    b.cmd().args(["inbox", "add-dir"]).arg(&usb).assert().success();
+    let dirs = b.json(&["inbox", "dirs"]);
+    assert_eq!(dirs.as_array().unwrap().len(), 2, "{dirs}");
+    let first = usb.join("first.casebundle");
+    let second = usb.join("second.casebundle");
+    a.cmd().args(["export", &case, "--to", "Bob Huber", "-o"]).arg(&first).assert().success();
+    a.json(&["event", "add", &case, "more", "--at", "2026-11-21T05:00:00Z"]);
+    a.cmd().args(["export", &case, "--to", "Bob Huber", "-o"]).arg(&second).assert().success();
+    std::fs::write(usb.join("readme.txt"), "not a bundle").unwrap();
+    let out = stdout(b.cmd().args(["inbox", "watch", "--once"]).output().unwrap());
+    assert!(out.contains("skip") && out.contains("readme.txt"), "{out}");
+    let items = b.json(&["inbox", "list"]);
+    assert_eq!(items.as_array().unwrap().len(), 2, "{items}");
+    assert!(items.as_array().unwrap().iter().all(|i| i["state"] == "pending"));
+    let id_of = |name: &str| {
+        items.as_array().unwrap().iter().find(|i| i["paths"][0].as_str().unwrap().ends_with(name)).unwrap()["id"]
+            .as_i64()
+            .unwrap()
+            .to_string()
+    };
+    let shown = b.json(&["inbox", "show", &id_of("second.casebundle")]);
+    assert_eq!(shown["preview"]["sender"]["name"], "Alice Martin");
+    b.cmd().args(["inbox", "reject", &id_of("first.casebundle")]).assert().success();
+    let acc = b.json(&["inbox", "accept", &id_of("second.casebundle")]);
+    assert_eq!(acc["outcome"], "accepted");
+    assert_eq!(b.json(&["event", "list", &case])["events"].as_array().unwrap().len(), 2);
+    fails(b.cmd().args(["inbox", "accept", &id_of("first.casebundle")]), 8, "only pending or held");
+    fails(b.cmd().args(["inbox", "show", "999"]), 10, "not found");
+    // Originals untouched, watch --once again finds nothing new.
+    assert!(first.exists() && second.exists());
+    let again = stdout(b.cmd().args(["inbox", "watch", "--once"]).output().unwrap());
+    assert!(!again.contains("new "), "{again}");
+}
