@@ -386,6 +386,7 @@ impl Vault {
     pub fn inbox_record_failure(&mut self, path: &Path, error: &str) -> Result<InboxItem, Error> {
         let now = now_us();
         let key = format!("unreadable:{}", path.display());
+        let error = error.strip_prefix("cannot read the file: ").unwrap_or(error);
         if let Some(existing) = self.store.inbox_item_by_key(&key)? {
             return Ok(existing.into());
         }
@@ -599,6 +600,7 @@ impl Watcher {
         let now = Instant::now();
         let mut ready: Vec<PathBuf> = vec![];
         let mut gone: Vec<PathBuf> = vec![];
+        let mut not_files: Vec<PathBuf> = vec![];
         for (p, c) in candidates.iter_mut() {
             if c.retry_at.is_some_and(|t| t > now) {
                 continue;
@@ -606,6 +608,8 @@ impl Watcher {
             match fs::metadata(p) {
                 Err(e) if e.kind() == io::ErrorKind::NotFound => gone.push(p.clone()),
                 Err(_) => ready.push(p.clone()), // let the read report it
+                // A FIFO would block the reader forever; a device never ends: never open them.
+                Ok(m) if !m.is_file() => not_files.push(p.clone()),
                 Ok(m) => {
                     let mtime = m.modified().ok();
                     if m.len() != c.size || mtime != c.mtime {
@@ -620,6 +624,16 @@ impl Watcher {
         }
         for p in gone {
             candidates.remove(&p);
+        }
+        for p in not_files {
+            candidates.remove(&p);
+            match self
+                .vault
+                .inbox_record_failure(&p, "not a regular file (a folder, pipe, device or link to one)")
+            {
+                Ok(item) => on_event(InboxEvent::Recorded(item)),
+                Err(e) => on_event(InboxEvent::Problem(e.to_string())),
+            }
         }
         ready.sort();
         // Split parts are taken together, once every part present has settled.
@@ -747,7 +761,7 @@ fn scan(dir: &Path, candidates: &mut HashMap<PathBuf, Candidate>, on_event: &mut
     let Ok(entries) = fs::read_dir(dir) else { return };
     for e in entries.flatten() {
         let p = e.path();
-        if !p.is_file() {
+        if p.is_dir() && !matches!(classify(&p), Name::Bundle | Name::Part(..)) {
             continue;
         }
         match classify(&p) {

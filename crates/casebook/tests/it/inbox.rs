@@ -321,3 +321,28 @@ fn split_parts_are_taken_together_once_complete() {
     assert_eq!(rec[0].1.state, InboxState::Pending, "{:?}", rec[0].1);
     assert_eq!(rec[0].1.paths[0].matches(" + ").count(), r.files.len() - 1);
 }
+
+#[test]
+fn pipes_devices_and_folders_with_bundle_names_are_recorded_as_failed_not_opened() {
+    let w = world();
+    let drop_dir = w.path("drop");
+    std::fs::create_dir(&drop_dir).unwrap();
+    let st = std::process::Command::new("mkfifo").arg(drop_dir.join("pipe.casebundle")).status().unwrap();
+    assert!(st.success());
+    std::os::unix::fs::symlink("/dev/zero", drop_dir.join("zero.casebundle")).unwrap();
+    std::fs::create_dir(drop_dir.join("folder.casebundle")).unwrap();
+    let r = Running::start(&w.bob.dir, std::slice::from_ref(&drop_dir), Duration::from_millis(200));
+    r.wait_for(20, "three failures", |e| {
+        e.iter().filter(|e| matches!(e, InboxEvent::Recorded(_))).count() == 3
+    });
+    for (_, item) in r.recorded() {
+        assert_eq!(item.state, InboxState::Failed, "{item:?}");
+        assert!(item.reason.contains("not a regular file"), "{}", item.reason);
+    }
+    // And the watcher still works.
+    let b = w.export("b.casebundle", &export_opts("Bob"));
+    std::fs::copy(&b, drop_dir.join("good.casebundle")).unwrap();
+    r.wait_for(20, "the good bundle", |e| {
+        e.iter().any(|e| matches!(e, InboxEvent::Recorded(i) if i.state == InboxState::Pending))
+    });
+}
