@@ -236,7 +236,7 @@ impl Store {
     pub fn explicit_tlps(&self, case: &CaseId) -> Result<Vec<(RecordKind, RecordId, String)>, StoreError> {
         let case_seq = self.case_seq(case)?;
         let mut stmt =
-            self.conn.prepare("SELECT kind, id, tlp FROM records WHERE case_seq = ?1 AND tlp IS NOT NULL")?;
+            self.conn.prepare("SELECT kind, id, tlp FROM records INDEXED BY records_with_tlp WHERE case_seq = ?1 AND tlp IS NOT NULL")?;
         let rows = stmt.query_map([case_seq], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, String>(2)?))
         })?;

@@ -29,11 +29,11 @@ impl Vault {
         footer: &str,
     ) -> Result<String, Error> {
         let mut md = String::new();
-        let o = self.case(case)?;
+        let record = self.record(case, RecordKind::Case, &case.record())?;
         if withheld(RecordKind::Case, &case.record()) {
             let _ = writeln!(md, "# Case {case}\n\n_The case header is above this bundle's TLP ceiling._\n");
         } else {
-            let c: CaseFields = from_fields(&o.record.values).unwrap_or_default();
+            let c: CaseFields = from_fields(&record.values).unwrap_or_default();
             let _ = writeln!(md, "# {}\n", c.title.as_deref().unwrap_or("(untitled case)"));
             let _ = writeln!(md, "| | |\n|---|---|");
             let _ = writeln!(md, "| Case id | `{case}` |");
@@ -45,7 +45,7 @@ impl Vault {
                 c.tlp.map(|t| t.to_string().to_uppercase()).unwrap_or_default()
             );
             if let Some(t) = c.opened_at {
-                let _ = writeln!(md, "| Opened | {} by {} |", format_time(t), cell(&o.record.created_by));
+                let _ = writeln!(md, "| Opened | {} by {} |", format_time(t), cell(&record.created_by));
             }
             if let Some(t) = c.closed_at {
                 let _ = writeln!(md, "| Closed | {} |", format_time(t));
