@@ -73,7 +73,10 @@ CREATE TABLE records (
     key_event   INTEGER,
     PRIMARY KEY (case_seq, kind, id)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX events_by_time ON records(case_seq, occurred_at, id) WHERE kind = 1;
+-- The timeline's indexes hold live events only, so pages, filters and counts never touch the rows of
+-- deleted ones.
+CREATE INDEX events_by_time ON records(case_seq, occurred_at, id) WHERE kind = 1 AND deleted = 0;
+CREATE INDEX events_by_host ON records(case_seq, host, occurred_at, id) WHERE kind = 1 AND deleted = 0;
 CREATE INDEX records_by_lookup ON records(case_seq, kind, lookup) WHERE lookup IS NOT NULL;
 CREATE INDEX records_in_conflict ON records(case_seq) WHERE conflicts > 0;
 CREATE INDEX records_with_tlp ON records(case_seq) WHERE tlp IS NOT NULL;

@@ -128,38 +128,8 @@ pub enum EventCommand {
         #[command(flatten)]
         more: EventArgs,
     },
-    /// List the timeline in time order
-    List {
-        /// Case id or unique prefix
-        case: String,
-        /// From this time (inclusive)
-        #[arg(long)]
-        from: Option<String>,
-        /// Until this time (exclusive)
-        #[arg(long)]
-        to: Option<String>,
-        /// Time zone for naive --from/--to
-        #[arg(long)]
-        tz: Option<String>,
-        /// Only this host
-        #[arg(long)]
-        host: Option<String>,
-        /// Only this source
-        #[arg(long)]
-        source: Option<String>,
-        /// Only this phase
-        #[arg(long)]
-        phase: Option<Phase>,
-        /// Key events only
-        #[arg(long)]
-        key_only: bool,
-        /// Most rows to show
-        #[arg(long, default_value_t = 200)]
-        limit: u32,
-        /// Continue after this cursor (printed as `next` by the previous page)
-        #[arg(long)]
-        after: Option<String>,
-    },
+    /// List the timeline in time order (same as `casebook timeline`)
+    List(TimelineArgs),
     /// Change an event
     Edit {
         /// Case id or unique prefix
@@ -188,6 +158,140 @@ pub enum EventCommand {
         #[arg(long)]
         off: bool,
     },
+}
+
+#[derive(Args)]
+pub struct TimelineArgs {
+    /// Case id or unique prefix
+    case: String,
+    /// From this time (inclusive)
+    #[arg(long)]
+    from: Option<String>,
+    /// Until this time (exclusive)
+    #[arg(long)]
+    to: Option<String>,
+    /// Time zone for naive --from/--to
+    #[arg(long)]
+    tz: Option<String>,
+    /// Only this host
+    #[arg(long)]
+    host: Option<String>,
+    /// Only this source
+    #[arg(long)]
+    source: Option<String>,
+    /// Only this phase
+    #[arg(long)]
+    phase: Option<Phase>,
+    /// Key events only
+    #[arg(long)]
+    key_only: bool,
+    /// Only events first written by this author (their name)
+    #[arg(long)]
+    author: Option<String>,
+    /// Only events containing every word of TEXT (description, host, account, attributes)
+    #[arg(long)]
+    text: Option<String>,
+    /// Most rows to show
+    #[arg(long, default_value_t = 200)]
+    limit: u32,
+    /// Continue after this cursor (printed as `next` by the previous page)
+    #[arg(long)]
+    after: Option<String>,
+    /// Write every matching event (not one page) as a Timesketch CSV to FILE
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+    /// Print counts per time bucket (N buckets over the case's span) instead of rows
+    #[arg(long, value_name = "N")]
+    buckets: Option<u32>,
+}
+
+pub fn timeline(ctx: &Ctx, a: TimelineArgs) -> Result<()> {
+    let mut v = ctx.open()?;
+    timeline_with(ctx, &mut v, a)
+}
+
+fn timeline_with(ctx: &Ctx, v: &mut Vault, a: TimelineArgs) -> Result<()> {
+    let id = case_ref(v, &a.case)?;
+    if let Some(n) = a.buckets {
+        let b = v.timeline_buckets(&id, n.clamp(1, 10_000))?;
+        if ctx.json {
+            return out_json(&json!(
+                b.iter()
+                    .map(|(t, c)| json!({"start": format_time(*t), "start_us": t, "count": c}))
+                    .collect::<Vec<_>>()
+            ));
+        }
+        return b.iter().try_for_each(|(t, c)| out(format!("{}  {c}", format_time(*t))));
+    }
+    let filter = EventFilter {
+        from: time(a.from.as_deref(), a.tz.as_deref())?.map(|t| t.us),
+        to: time(a.to.as_deref(), a.tz.as_deref())?.map(|t| t.us),
+        host: a.host,
+        source: a.source,
+        phase: a.phase.map(|p| p.as_str().to_string()),
+        key_only: a.key_only,
+        author: a.author,
+    };
+    if a.text.is_some() {
+        let s = v.index_status(&id)?;
+        if !s.complete() && s.total_ops - s.indexed_ops <= 20_000 {
+            v.index_text(&id, &mut |_, _| {})?;
+        }
+    }
+    if let Some(path) = &a.csv {
+        let f = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| {
+            casebook::Error::Invalid(format!("cannot create {} (it must not exist yet): {e}", path.display()))
+        })?;
+        let n = v.export_timeline_csv(&id, &filter, a.text.as_deref(), std::io::BufWriter::new(f))?;
+        return if ctx.json {
+            out_json(&json!({"csv": path, "events": n}))
+        } else {
+            out(format!("Wrote {n} events to {}", path.display()))
+        };
+    }
+    let cursor = a.after.as_deref().map(parse_cursor).transpose()?;
+    let page = v.timeline(&id, &filter, a.text.as_deref(), cursor, a.limit)?;
+    let rows = &page.events;
+    let next = (rows.len() as u32 == a.limit)
+        .then(|| rows.last().map(|r| format!("{}:{}", r.values["occurred_at"], r.id)))
+        .flatten();
+    let incomplete = page.index.filter(|s| !s.complete());
+    if ctx.json {
+        return out_json(&json!({
+            "events": list_json(rows), "next": next,
+            "text_index": page.index.map(|s| json!({"indexed_ops": s.indexed_ops, "total_ops": s.total_ops, "complete": s.complete()})),
+        }));
+    }
+    for r in rows {
+        out(event_line(r))?;
+    }
+    if let Some(n) = next {
+        out(format!("(more: --after {n})"))?;
+    }
+    if let Some(s) = incomplete {
+        out(format!(
+            "NOTE: the text index covers {} of {} ops, so some matches may be missing; run `casebook index`",
+            s.indexed_ops, s.total_ops
+        ))?;
+    }
+    Ok(())
+}
+
+pub fn index(ctx: &Ctx, case: Option<&str>) -> Result<()> {
+    let mut v = ctx.open()?;
+    let ids = match case {
+        Some(c) => vec![case_ref(&v, c)?],
+        None => v.cases()?.iter().map(|r| CaseId::from_bytes(*r.id.as_bytes())).collect(),
+    };
+    for id in ids {
+        let mut bar = crate::progress::Progress::new("indexing for text search (ops)", 0, 50_000, ctx.json);
+        let s = v.index_text(&id, &mut |done, _| bar.update(done))?;
+        bar.finish();
+        if !ctx.json {
+            out(format!("case {}: text index complete ({} ops)", &id.to_string()[..8], s.total_ops))?;
+        }
+    }
+    Ok(())
 }
 
 #[derive(Subcommand)]
@@ -510,32 +614,7 @@ pub fn event(ctx: &Ctx, cmd: EventCommand) -> Result<()> {
             let r = v.record(&id, RecordKind::Event, &eid)?;
             if ctx.json { out_json(&record_json(&r)) } else { out(event_line(&r)) }
         }
-        EventCommand::List { case, from, to, tz, host, source, phase, key_only, limit, after } => {
-            let id = case_ref(&v, &case)?;
-            let filter = EventFilter {
-                from: time(from.as_deref(), tz.as_deref())?.map(|t| t.us),
-                to: time(to.as_deref(), tz.as_deref())?.map(|t| t.us),
-                host,
-                source,
-                phase: phase.map(|p| p.as_str().to_string()),
-                key_only,
-            };
-            let cursor = after.as_deref().map(parse_cursor).transpose()?;
-            let rows = v.events(&id, &filter, cursor, limit)?;
-            let next = (rows.len() as u32 == limit)
-                .then(|| rows.last().map(|r| format!("{}:{}", r.values["occurred_at"], r.id)))
-                .flatten();
-            if ctx.json {
-                return out_json(&json!({"events": list_json(&rows), "next": next}));
-            }
-            for r in &rows {
-                out(event_line(r))?;
-            }
-            if let Some(n) = next {
-                out(format!("(more: --after {n})"))?;
-            }
-            Ok(())
-        }
+        EventCommand::List(a) => timeline_with(ctx, &mut v, a),
         EventCommand::Edit { case, event, description, at, tz, more } => {
             let id = case_ref(&v, &case)?;
             let eid = v.resolve_record(&id, RecordKind::Event, &event)?;

@@ -120,6 +120,13 @@ enum Command {
     /// Evidence: add, list, custody, export
     #[command(subcommand)]
     Evidence(cases::EvidenceCommand),
+    /// The timeline: filters, text search, pages, CSV export, counts per time bucket
+    Timeline(cases::TimelineArgs),
+    /// Bring the text-search index up to date (imports leave it to catch up)
+    Index {
+        /// Case id or unique prefix [default: every case]
+        case: Option<String>,
+    },
     /// A case's signed history: commits, authors, and conflicts with both values
     History {
         /// Case id or unique prefix
@@ -389,6 +396,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Asset(cmd) => cases::asset(&ctx, cmd),
         Command::Evidence(cmd) => cases::evidence(&ctx, cmd),
         Command::History { case } => cases::history(&ctx, &case),
+        Command::Timeline(a) => cases::timeline(&ctx, a),
+        Command::Index { case } => cases::index(&ctx, case.as_deref()),
         Command::Rebuild { case } => cases::rebuild(&ctx, case.as_deref()),
         Command::Verify { case } => cases::verify(&ctx, case.as_deref()),
         Command::Playbooks => cases::playbooks(&ctx),

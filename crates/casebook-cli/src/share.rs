@@ -44,7 +44,10 @@ pub struct ExportArgs {
 }
 
 #[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct ImportArgs {
+    #[command(subcommand)]
+    what: Option<ImportWhat>,
     /// The bundle file, or all its parts in order
     #[arg(required = true)]
     files: Vec<PathBuf>,
@@ -57,6 +60,29 @@ pub struct ImportArgs {
     /// Refuse bundles larger than SIZE once decompressed
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "16G")]
     max_size: u64,
+}
+
+#[derive(clap::Subcommand)]
+pub enum ImportWhat {
+    /// Import a forensic tool's timeline into a case, as one commit
+    Timeline {
+        /// Case id or unique prefix
+        case: String,
+        /// The timeline file
+        file: PathBuf,
+        /// auto, timesketch-csv, timesketch-jsonl, l2tcsv, dynamic, json-line
+        #[arg(long, default_value = "auto")]
+        format: String,
+        /// The events' source (default: the format's name)
+        #[arg(long)]
+        source: Option<String>,
+        /// Time zone of times written without an offset (IANA name, or UTC)
+        #[arg(long)]
+        tz: Option<String>,
+        /// Import the good rows and report the bad ones (default: stop at the first, import nothing)
+        #[arg(long)]
+        skip_bad: bool,
+    },
 }
 
 /// Reads sizes like `10M`, `512K`, `2G` or plain bytes.
@@ -119,6 +145,48 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
     Ok(())
 }
 
+fn import_timeline(
+    ctx: &Ctx,
+    case: &str,
+    file: &std::path::Path,
+    format: &str,
+    source: Option<String>,
+    tz: Option<String>,
+    skip_bad: bool,
+) -> Result<()> {
+    let format = match format {
+        "auto" => None,
+        f => Some(casebook::TimelineFormat::from_name(f).ok_or_else(|| {
+            casebook::Error::Invalid(format!(
+                "unknown format \"{f}\"; use auto, timesketch-csv, timesketch-jsonl, l2tcsv, dynamic or json-line"
+            ))
+        })?),
+    };
+    let mut v = ctx.open()?;
+    let id = v.resolve_case(case)?;
+    let opts = casebook::TimelineOptions { format, source, tz, skip_bad };
+    let mut bar = Progress::new("importing (events)", 0, 50_000, ctx.json);
+    let r = v.import_timeline(&id, file, &opts, &mut |n| bar.update(n))?;
+    bar.finish();
+    if ctx.json {
+        v.index_text(&id, &mut |_, _| {})?;
+        return out_json(&json!({
+            "format": r.format.name(), "imported": r.imported, "skipped": r.skipped,
+            "problems": r.first_problems, "commit": r.commit.to_hex(),
+        }));
+    }
+    out(format!("Imported {} events ({}) in commit {}", r.imported, r.format.name(), r.commit.short()))?;
+    // Text search catches up behind the import; stopping here (Ctrl-C) is safe and resumable.
+    let mut bar = Progress::new("indexing for text search (ops)", 0, 50_000, ctx.json);
+    v.index_text(&id, &mut |done, _| bar.update(done))?;
+    bar.finish();
+    if r.skipped > 0 {
+        out(format!("Skipped {} bad rows; the first:", r.skipped))?;
+        r.first_problems.iter().try_for_each(|p| out(format!("  {p}")))?;
+    }
+    Ok(())
+}
+
 fn files_text(files: &[PathBuf]) -> String {
     files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ")
 }
@@ -131,6 +199,10 @@ fn counts(m: &std::collections::BTreeMap<String, u64>) -> String {
 }
 
 pub fn import(ctx: &Ctx, a: ImportArgs) -> Result<u8> {
+    if let Some(ImportWhat::Timeline { case, file, format, source, tz, skip_bad }) = a.what {
+        import_timeline(ctx, &case, &file, &format, source, tz, skip_bad)?;
+        return Ok(0);
+    }
     let mut v = ctx.open()?;
     let opts = ImportOptions {
         accept: a.accept,

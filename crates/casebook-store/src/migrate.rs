@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_ledger.sql"),
     migration!(3, "0003_sharing.sql"),
     migration!(4, "0004_inbox.sql"),
+    migration!(5, "0005_text_search.sql"),
 ];
 
 /// The schema version this build writes.

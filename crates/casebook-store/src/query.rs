@@ -85,6 +85,8 @@ pub struct EventFilter {
     pub phase: Option<String>,
     /// Key events only.
     pub key_only: bool,
+    /// Only events first written by this author (name as in their commits).
+    pub author: Option<String>,
 }
 
 const RECORD_COLS: &str = "r.kind, r.id, r.data, r.prov, r.deleted, r.conflicts, c.author_name, c.hlc";
@@ -227,6 +229,18 @@ impl Store {
         after: Option<(i64, RecordId)>,
         limit: u32,
     ) -> Result<Vec<RecordRow>, StoreError> {
+        self.events_where(case, filter, after, limit, None)
+    }
+
+    /// [`Store::events`], optionally restricted to rows of the text index matching `fts` (an FTS5 query).
+    pub(crate) fn events_where(
+        &self,
+        case: &CaseId,
+        filter: &EventFilter,
+        after: Option<(i64, RecordId)>,
+        limit: u32,
+        fts: Option<&str>,
+    ) -> Result<Vec<RecordRow>, StoreError> {
         let case_seq = self.case_seq(case)?;
         // Only the conditions in use go into the SQL, so the planner seeks the time index to the cursor
         // instead of scanning from the start (`?x IS NULL OR …` defeats that).
@@ -257,6 +271,17 @@ impl Store {
         }
         if filter.key_only {
             sql.push_str(" AND r.key_event = 1");
+        }
+        if let Some(v) = &filter.author {
+            push_arg(&mut sql, &mut args, " AND c.author_name = ?", v.clone().into());
+        }
+        if let Some(q) = fts {
+            args.push(q.to_string().into());
+            sql.push_str(&format!(
+                " AND r.id IN (SELECT m.id FROM events_fts f JOIN fts_rows m ON m.rowid = f.rowid \
+                 WHERE events_fts MATCH ?{} AND m.case_seq = ?1)",
+                args.len()
+            ));
         }
         args.push(i64::from(limit).into());
         sql.push_str(&format!(" ORDER BY r.occurred_at, r.id LIMIT ?{}", args.len()));

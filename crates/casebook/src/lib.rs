@@ -19,6 +19,7 @@ pub mod playbook;
 mod share;
 mod summary;
 pub mod time;
+mod timeline;
 
 use std::path::Path;
 
@@ -26,6 +27,7 @@ use casebook_store::{NewPartner, Store};
 
 pub use card::{Card, CardError};
 pub use casebook_bundle::{Limits, Manifest};
+pub use casebook_interop::Format as TimelineFormat;
 pub use casebook_ledger::records::{self, from_fields, to_fields};
 pub use casebook_ledger::{
     AssetFields, CaseFields, CaseId, Commit, CommitId, CustodyFields, EventFields, EvidenceFields,
@@ -34,6 +36,7 @@ pub use casebook_ledger::{
 pub use casebook_ledger::{
     AssetKind, Compromise, ObservableType, Pap, Phase, Severity, Storage, TaskStatus, Tlp, UnknownWord,
 };
+pub use casebook_store::IndexStatus;
 pub use casebook_store::QuarantineEntry;
 pub use casebook_store::{
     AuditEntry, AuditProblem, CommitRow, Conflict, ConflictSide, EventFilter, Imported,
@@ -44,6 +47,7 @@ pub use error::{Error, ErrorCode};
 pub use identity::Identity;
 pub use inbox::{InboxEvent, InboxItem, InboxState, WatchOptions, Watcher};
 pub use share::{ExportOptions, ExportReport, ImportOptions, ImportOutcome, ImportPreview, SenderTrust};
+pub use timeline::{TimelineOptions, TimelinePage, TimelineReport};
 
 /// Now, in µs since the Unix epoch.
 pub fn now_us() -> i64 {
