@@ -25,3 +25,7 @@ mod conflict;
 
 /// Bundles checked and read with stock age, tar, zstd, minisign and sha256sum only; CLI exit codes.
 mod bundles;
+
+/// Tool timelines in: every format, all-or-nothing, --skip-bad, text search, CSV out and back,
+/// and SIGKILL at random moments of a large import.
+mod timeline;

@@ -95,9 +95,12 @@ fn bad_rows_name_their_line_and_column() {
     assert_eq!(e.column.as_deref(), Some("datetime"));
     assert!(e.to_string().starts_with("line 6, column \"datetime\":"), "{e}");
 
-    let e = timeline::read(std::fs::File::open(fixture("missing_column.csv")).unwrap(), &settings(Format::TimesketchCsv))
-        .err()
-        .unwrap();
+    let e = timeline::read(
+        std::fs::File::open(fixture("missing_column.csv")).unwrap(),
+        &settings(Format::TimesketchCsv),
+    )
+    .err()
+    .unwrap();
     assert_eq!((e.line, e.column.as_deref()), (1, Some("datetime")));
 
     let rows = read_all("unequal_fields.csv", &settings(Format::TimesketchCsv));
@@ -111,7 +114,10 @@ fn bad_rows_name_their_line_and_column() {
 
     let rows = read_all("naive.csv", &settings(Format::TimesketchCsv));
     assert!(rows[0].as_ref().unwrap_err().reason.contains("--tz"));
-    let vienna = Settings { tz: Some(("Europe/Vienna".into(), jiff::tz::TimeZone::get("Europe/Vienna").unwrap())), ..settings(Format::TimesketchCsv) };
+    let vienna = Settings {
+        tz: Some(("Europe/Vienna".into(), jiff::tz::TimeZone::get("Europe/Vienna").unwrap())),
+        ..settings(Format::TimesketchCsv)
+    };
     let rows = read_all("naive.csv", &vienna);
     let e = rows[0].as_ref().unwrap();
     assert_eq!(e.occurred_at, Some(1_709_290_800_000_000));
