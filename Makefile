@@ -55,7 +55,7 @@ bench: deps
 # RUSTC_BOOTSTRAP lets the stable toolchain take the sanitizer flags cargo-fuzz passes.
 fuzz:
 	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-	for t in bundle_archive contact_card op_line; do \
+	for t in bundle_archive contact_card op_line timeline_timesketch_csv timeline_timesketch_jsonl timeline_l2tcsv timeline_dynamic timeline_json_line; do \
 	  mkdir -p fuzz/corpus/$$t; cp -n fuzz/seeds/$$t/* fuzz/corpus/$$t/ 2>/dev/null || true; \
 	  (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -O $$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048) || exit 1; \
 	done

@@ -322,6 +322,7 @@ pub fn read(input: impl Read + 'static, settings: &Settings) -> Result<Rows, Row
             }
         }
         let mut record = csv::StringRecord::new();
+        let mut last_error_at: Option<u64> = None;
         let it = std::iter::from_fn(move || {
             let line = r.position().line();
             match r.read_record(&mut record) {
@@ -336,6 +337,12 @@ pub fn read(input: impl Read + 'static, settings: &Settings) -> Result<Rows, Row
                     Some(mapper.event(line, fields))
                 }
                 Err(e) => {
+                    // An error that does not move the reader on (an I/O failure) would repeat forever.
+                    let at = r.position().byte();
+                    if last_error_at == Some(at) {
+                        return None;
+                    }
+                    last_error_at = Some(at);
                     let line = e.position().map_or(line, |p| p.line());
                     let reason = match e.kind() {
                         csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".to_string(),
