@@ -8,6 +8,7 @@ import sys
 
 RATIOS = [
     ("bundle/export_", "bundle/baseline_tar_zstd_age_", "bundle/export vs tar|zstd|age (same files)"),
+    ("timeline/import_", "timeline/baseline_plain_sqlite_import_", "timeline/import vs plain SQLite insert (same rows)"),
 ]
 
 

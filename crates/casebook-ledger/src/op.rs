@@ -128,6 +128,16 @@ impl Op {
 
     /// Parses and validates an op line.
     pub fn parse(line: &[u8]) -> Result<Self, OpError> {
+        Self::parse_inner(line, true)
+    }
+
+    /// Parses an op line that was validated when it was stored (the vault's own op chunks): the
+    /// shape is still checked, the fields' schema is not checked again.
+    pub fn parse_stored(line: &[u8]) -> Result<Self, OpError> {
+        Self::parse_inner(line, false)
+    }
+
+    fn parse_inner(line: &[u8], validate: bool) -> Result<Self, OpError> {
         if line.len() > MAX_OP_BYTES {
             return Err(OpError::TooLong(line.len()));
         }
@@ -144,11 +154,13 @@ impl Op {
                 if fields.contains_key(DELETED) {
                     return Err(OpError::Malformed("\"deleted\" is set only by a del op".into()));
                 }
-                wire.kind.validate(&fields).map_err(|source| OpError::Fields {
-                    kind: wire.kind,
-                    id: wire.id,
-                    source,
-                })?;
+                if validate {
+                    wire.kind.validate(&fields).map_err(|source| OpError::Fields {
+                        kind: wire.kind,
+                        id: wire.id,
+                        source,
+                    })?;
+                }
                 Action::Put(fields)
             }
             ("del", None) => Action::Del,

@@ -15,8 +15,9 @@ use serde_json::{Map, Value};
 
 use crate::{Store, StoreError};
 
-/// Op lines are stored in zstd-compressed chunks of at most this many ops…
-const CHUNK_OPS: u64 = 256;
+/// Op lines are stored in zstd-compressed chunks of at most this many ops (small, so reading one
+/// lazily stored record decompresses little)…
+const CHUNK_OPS: u64 = 64;
 /// …or about this many uncompressed bytes, whichever comes first.
 const CHUNK_BYTES: usize = 256 << 10;
 /// Largest uncompressed chunk accepted when reading (one op may be up to 4 MiB).
@@ -726,9 +727,9 @@ impl OpReader {
         let line = lines
             .get((op - first) as usize)
             .ok_or_else(|| StoreError::Corrupt(format!("op {op} of commit #{seq} is missing")))?;
-        let parsed =
-            OpLine::parse(line).map_err(|e| StoreError::Corrupt(format!("op {op} of #{seq}: {e}")))?;
-        let op = parsed.op.ok_or_else(|| StoreError::Corrupt("a record names a withheld op".into()))?;
+        // A record never names a withheld op, and stored ops were validated when they were written.
+        let op = casebook_ledger::Op::parse_stored(line)
+            .map_err(|e| StoreError::Corrupt(format!("op {op} of #{seq}: {e}")))?;
         Ok(op.effective_fields().into_owned())
     }
 }

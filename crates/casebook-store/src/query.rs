@@ -244,11 +244,23 @@ impl Store {
         let case_seq = self.case_seq(case)?;
         // Only the conditions in use go into the SQL, so the planner seeks the time index to the cursor
         // instead of scanning from the start (`?x IS NULL OR …` defeats that).
+        // The access path is chosen here, not left to a planner without statistics: matches of a text
+        // query first (then sorted), else the host index when filtering by host, else the time index.
+        let mut args: Vec<rusqlite::types::Value> = vec![case_seq.into()];
+        let from = match (fts, &filter.host) {
+            (Some(q), _) => {
+                args.push(q.to_string().into());
+                "(SELECT m.id AS id FROM events_fts f JOIN fts_rows m ON m.rowid = f.rowid \
+                 WHERE events_fts MATCH ?2 AND m.case_seq = ?1) hit CROSS JOIN records r ON r.id = hit.id \
+                 AND r.case_seq = ?1 AND r.kind = 1"
+            }
+            (None, Some(_)) => "records r INDEXED BY events_by_host",
+            (None, None) => "records r INDEXED BY events_by_time",
+        };
         let mut sql = format!(
-            "SELECT {RECORD_COLS} FROM records r JOIN commits c ON c.seq = r.created_seq \
+            "SELECT {RECORD_COLS} FROM {from} JOIN commits c ON c.seq = r.created_seq \
              WHERE r.case_seq = ?1 AND r.kind = 1 AND r.deleted = 0"
         );
-        let mut args: Vec<rusqlite::types::Value> = vec![case_seq.into()];
         if let Some((t, id)) = &after {
             args.push((*t).into());
             args.push(id.as_bytes().to_vec().into());
@@ -274,14 +286,6 @@ impl Store {
         }
         if let Some(v) = &filter.author {
             push_arg(&mut sql, &mut args, " AND c.author_name = ?", v.clone().into());
-        }
-        if let Some(q) = fts {
-            args.push(q.to_string().into());
-            sql.push_str(&format!(
-                " AND r.id IN (SELECT m.id FROM events_fts f JOIN fts_rows m ON m.rowid = f.rowid \
-                 WHERE events_fts MATCH ?{} AND m.case_seq = ?1)",
-                args.len()
-            ));
         }
         args.push(i64::from(limit).into());
         sql.push_str(&format!(" ORDER BY r.occurred_at, r.id LIMIT ?{}", args.len()));
