@@ -25,6 +25,15 @@ const MAX_CHUNK_RAW: usize = 8 << 20;
 /// zstd level for op chunks: fast, and op lines compress well at any level.
 const ZSTD_LEVEL: i32 = 1;
 
+thread_local! {
+    // zstd contexts are costly to create (a timeline page unpacks a chunk per row), so each thread keeps
+    // one of each.
+    static COMPRESSOR: std::cell::RefCell<zstd::bulk::Compressor<'static>> =
+        std::cell::RefCell::new(zstd::bulk::Compressor::new(ZSTD_LEVEL).expect("a zstd compression context"));
+    static DECOMPRESSOR: std::cell::RefCell<zstd::bulk::Decompressor<'static>> =
+        std::cell::RefCell::new(zstd::bulk::Decompressor::new().expect("a zstd decompression context"));
+}
+
 /// Why commits could not be stored.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -402,7 +411,8 @@ impl Chunker {
         if self.count == 0 {
             return Ok(());
         }
-        let packed = zstd::bulk::compress(&self.buf, ZSTD_LEVEL)
+        let packed = COMPRESSOR
+            .with(|c| c.borrow_mut().compress(&self.buf))
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         tx.prepare_cached(
             "INSERT INTO op_chunks (commit_seq, first_op, op_count, raw_bytes, lines_zstd) \
@@ -646,7 +656,8 @@ impl Store {
 
 /// Unpacks a stored chunk into its op lines.
 pub(crate) fn unpack(packed: &[u8], expected: i64) -> Result<Vec<Vec<u8>>, StoreError> {
-    let raw = zstd::bulk::decompress(packed, MAX_CHUNK_RAW)
+    let raw = DECOMPRESSOR
+        .with(|d| d.borrow_mut().decompress(packed, MAX_CHUNK_RAW))
         .map_err(|e| StoreError::Corrupt(format!("an op chunk does not decompress: {e}")))?;
     let lines: Vec<Vec<u8>> = raw.split(|b| *b == b'\n').map(<[u8]>::to_vec).collect();
     if lines.len() as i64 != expected {
