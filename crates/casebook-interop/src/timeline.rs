@@ -281,10 +281,10 @@ fn parse_us_date(s: &str) -> Result<Date, String> {
 }
 
 /// The rows of a timeline, as events or row errors.
-pub type Rows = Box<dyn Iterator<Item = Result<EventFields, RowError>>>;
+pub type Rows = Box<dyn Iterator<Item = Result<EventFields, RowError>> + Send>;
 
 /// Opens a timeline for reading. Header problems (missing required columns) are reported here.
-pub fn read(input: impl Read + 'static, settings: &Settings) -> Result<Rows, RowError> {
+pub fn read(input: impl Read + Send + 'static, settings: &Settings) -> Result<Rows, RowError> {
     let mut input = BufReader::new(input);
     // A UTF-8 byte-order mark is not part of the first column's name.
     if input.fill_buf().map_err(|e| row_err(1, None, e.to_string()))?.starts_with(b"\xef\xbb\xbf") {

@@ -507,7 +507,12 @@ impl std::fmt::Debug for CommitWriter<'_> {
 impl CommitWriter<'_> {
     /// Adds, stores and applies the next op.
     pub fn push(&mut self, op: Op) -> Result<(), StoreError> {
-        let line = self.builder.push(op);
+        self.push_line(OpLine::from_op(op))
+    }
+
+    /// Adds, stores and applies the next op, already serialized (by [`OpLine::from_op`]).
+    pub fn push_line(&mut self, line: OpLine) -> Result<(), StoreError> {
+        self.builder.push_hash(&line.hash);
         self.chunks.push(&self.tx, &line.bytes)?;
         let stamp = Stamp {
             hlc: self.builder.hlc(),

@@ -7,7 +7,7 @@ use casebook_ledger::observable;
 use casebook_ledger::records::{from_fields, to_fields};
 use casebook_ledger::{
     AssetFields, CaseFields, CaseId, Commit, CustodyFields, EventFields, EvidenceFields, NoteFields,
-    ObservableFields, ObservableType, Op, Phase, RecordId, RecordKind, Severity, Storage, TaskFields,
+    ObservableFields, ObservableType, Op, OpLine, Phase, RecordId, RecordKind, Severity, Storage, TaskFields,
     TaskStatus, Tlp,
 };
 use casebook_store::{CommitRow, Conflict, EventFilter, Imported, RecordRow, VerifyReport};
@@ -98,23 +98,67 @@ impl Vault {
     /// Commit messages are signed and travel with every bundle, even when the ops they describe are
     /// withheld by TLP: they must never carry record content (titles, descriptions, values).
     pub(crate) fn commit_ops(&mut self, case: &CaseId, message: &str, ops: Vec<Op>) -> Result<Commit, Error> {
-        self.commit_stream(case, message, ops.into_iter().map(Ok), &mut |_| {})
+        self.write_commit(case, message, ops.into_iter().map(|op| Ok(OpLine::from_op(op))), &mut |_| {})
     }
 
     /// Writes a stream of ops as one signed commit, all or nothing: the first error abandons it.
     /// `progress` is told the number of ops written so far, every 10,000.
-    pub fn commit_stream(
+    ///
+    /// The stream is read, and each op serialized and hashed, on a second thread while this one stores
+    /// and applies the ops before it: a large import keeps both cores busy.
+    pub fn commit_stream<I>(
         &mut self,
         case: &CaseId,
         message: &str,
-        ops: impl IntoIterator<Item = Result<Op, Error>>,
+        ops: I,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Commit, Error>
+    where
+        I: IntoIterator<Item = Result<Op, Error>>,
+        I::IntoIter: Send,
+    {
+        const BATCH: usize = 512;
+        let ops = ops.into_iter();
+        std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<OpLine>, Error>>(8);
+            s.spawn(move || {
+                let mut batch = Vec::with_capacity(BATCH);
+                for op in ops {
+                    match op {
+                        Ok(op) => batch.push(OpLine::from_op(op)),
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            return;
+                        }
+                    }
+                    if batch.len() == BATCH
+                        && tx.send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))).is_err()
+                    {
+                        return; // the writer gave up
+                    }
+                }
+                let _ = tx.send(Ok(batch));
+            });
+            let lines = rx.into_iter().flat_map(|batch| match batch {
+                Ok(lines) => lines.into_iter().map(Ok).collect::<Vec<_>>(),
+                Err(e) => vec![Err(e)],
+            });
+            self.write_commit(case, message, lines, progress)
+        })
+    }
+
+    fn write_commit(
+        &mut self,
+        case: &CaseId,
+        message: &str,
+        lines: impl Iterator<Item = Result<OpLine, Error>>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<Commit, Error> {
         let (sk, pk, name) = self.signer_parts()?;
         let signer = Signer { secret: &sk, public: &pk, name: &name };
         let mut w = self.store.begin_commit(case, &signer, now_us())?;
-        for op in ops {
-            w.push(op?)?;
+        for line in lines {
+            w.push_line(line?)?;
             if w.op_count().is_multiple_of(10_000) {
                 progress(w.op_count());
             }
