@@ -1,22 +1,7 @@
-//! The Dynamic timeline reader on any bytes: never a panic, and every row either an event or an
-//! error naming a line.
+//! The Plaso dynamic timeline reader on any bytes (see `common/timeline.rs`).
 #![no_main]
 
-use casebook_interop::timeline::{self, Format, Settings};
-use libfuzzer_sys::fuzz_target;
+#[path = "common/timeline.rs"]
+mod common;
 
-fuzz_target!(|data: &[u8]| {
-    let settings = Settings {
-        format: Format::Dynamic,
-        source: None,
-        tz: Some(("UTC".into(), jiff::tz::TimeZone::UTC)),
-    };
-    let _ = timeline::sniff(data);
-    if let Ok(rows) = timeline::read(std::io::Cursor::new(data.to_vec()), &settings) {
-        for row in rows.take(10_000) {
-            if let Err(e) = row {
-                assert!(e.line >= 1);
-            }
-        }
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| common::check(casebook_interop::timeline::Format::Dynamic, data));

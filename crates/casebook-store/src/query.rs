@@ -144,6 +144,15 @@ fn to_record(conn: &rusqlite::Connection, ops: &mut OpReader, t: RawRecord) -> R
     })
 }
 
+/// Rows of [`RECORD_COLS`] as records, reading lazily stored ones from their op chunks.
+fn to_records(
+    conn: &rusqlite::Connection,
+    rows: impl Iterator<Item = rusqlite::Result<RawRecord>>,
+) -> Result<Vec<RecordRow>, StoreError> {
+    let mut ops = OpReader::default();
+    rows.map(|r| to_record(conn, &mut ops, r?)).collect()
+}
+
 impl Store {
     pub(crate) fn case_seq(&self, case: &CaseId) -> Result<i64, StoreError> {
         self.conn
@@ -176,11 +185,7 @@ impl Store {
             "SELECT {RECORD_COLS} FROM records r JOIN commits c ON c.seq = r.created_seq \
              WHERE r.case_seq = ?1 AND r.kind = ?2 AND (?3 OR r.deleted = 0) ORDER BY r.id"
         ))?;
-        let rows = stmt.query_map(params![case_seq, kind.code(), include_deleted], record_row)?;
-        {
-            let mut ops = OpReader::default();
-            rows.map(|r| to_record(&self.conn, &mut ops, r?)).collect()
-        }
+        to_records(&self.conn, stmt.query_map(params![case_seq, kind.code(), include_deleted], record_row)?)
     }
 
     /// One record.
@@ -290,11 +295,7 @@ impl Store {
         args.push(i64::from(limit).into());
         sql.push_str(&format!(" ORDER BY r.occurred_at, r.id LIMIT ?{}", args.len()));
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args), record_row)?;
-        {
-            let mut ops = OpReader::default();
-            rows.map(|r| to_record(&self.conn, &mut ops, r?)).collect()
-        }
+        to_records(&self.conn, stmt.query_map(rusqlite::params_from_iter(args), record_row)?)
     }
 
     /// Ids of records of `kind` whose hex id (without hyphens) starts or ends with `fragment`; at most

@@ -4,11 +4,11 @@
 //! - import + verify + apply into a vault that has never seen the case;
 //! - peak RSS of an export and of an import, each run alone in a child process.
 #![allow(missing_docs)]
-#![allow(clippy::print_stdout)] // the child process reports its peak RSS on stdout
 
+#[allow(dead_code)] // this bench uses only part of the shared helpers
 mod common;
 
-use common::{PASS, bench_case, event_op, events};
+use common::{PASS, bench_case, event_op, events, peak_rss, report_peak_rss};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -93,23 +93,16 @@ fn child(role: &str, root: &Path) {
         }
         _ => unreachable!(),
     }
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let hwm = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
-    println!("{hwm}");
+    report_peak_rss();
 }
 
-fn peak_rss(role: &str, root: &Path, case: &CaseId) -> String {
-    let o = Command::new(std::env::current_exe().unwrap())
-        .env("CASEBOOK_BENCH_CHILD", role)
-        .env("CASEBOOK_BENCH_ROOT", root)
-        .env("CASEBOOK_BENCH_CASE", case.to_string())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let text = String::from_utf8_lossy(&o.stdout);
-    let kb: u64 =
-        text.trim().trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().unwrap();
-    format!("{} MiB", kb / 1024)
+fn child_peak_rss(role: &str, root: &Path, case: &CaseId) -> String {
+    let case = case.to_string();
+    peak_rss(&[
+        ("CASEBOOK_BENCH_CHILD", role.as_ref()),
+        ("CASEBOOK_BENCH_ROOT", root.as_os_str()),
+        ("CASEBOOK_BENCH_CASE", case.as_ref()),
+    ])
 }
 
 fn main() {
@@ -190,9 +183,14 @@ fn main() {
     g.finish();
 
     let mut extra = serde_json::Map::new();
-    extra
-        .insert(format!("bundle/export_{n}_events peak RSS"), peak_rss("export", tmp.path(), &s.case).into());
-    extra.insert(format!("bundle/import_{n}_ops peak RSS"), peak_rss("import", tmp.path(), &s.case).into());
+    extra.insert(
+        format!("bundle/export_{n}_events peak RSS"),
+        child_peak_rss("export", tmp.path(), &s.case).into(),
+    );
+    extra.insert(
+        format!("bundle/import_{n}_ops peak RSS"),
+        child_peak_rss("import", tmp.path(), &s.case).into(),
+    );
     extra.insert(
         format!("bundle/size of the {n}-event bundle"),
         format!(

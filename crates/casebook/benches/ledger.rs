@@ -2,6 +2,7 @@
 //! case from its commits. N is 1,000,000 unless CASEBOOK_BENCH_EVENTS says otherwise.
 #![allow(missing_docs)]
 
+#[allow(dead_code)] // this bench uses only part of the shared helpers
 mod common;
 
 use common::{PASS, bench_case, event_op, events};

@@ -7,7 +7,6 @@
 //!   bucket counts over the whole case;
 //! - vault bytes per million events; peak RSS of an import of N/10 and of N rows (child processes).
 #![allow(missing_docs)]
-#![allow(clippy::print_stdout)] // the child process reports its peak RSS on stdout
 #![allow(clippy::disallowed_methods)] // the baseline opens a plain SQLite file directly: that is the point
 
 #[allow(dead_code)] // this bench uses only part of the shared helpers
@@ -15,11 +14,10 @@ mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use casebook::{CaseId, EventFilter, TimelineOptions, Vault};
-use common::{PASS, bench_case, events};
+use common::{PASS, bench_case, events, peak_rss, report_peak_rss};
 use criterion::{BatchSize, Criterion, Throughput};
 
 fn write_csv(path: &Path, n: u64) {
@@ -109,22 +107,15 @@ fn child(root: &Path) {
     let csv_path = PathBuf::from(std::env::var("CASEBOOK_BENCH_CSV").unwrap());
     let (mut v, case) = fresh(&root.join("rss-vault"));
     import(&mut v, &case, &csv_path);
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    println!("{}", status.lines().find(|l| l.starts_with("VmHWM:")).unwrap());
+    report_peak_rss();
 }
 
-fn peak_rss(root: &Path, csv_path: &Path) -> String {
-    let o = Command::new(std::env::current_exe().unwrap())
-        .env("CASEBOOK_BENCH_CHILD", "import")
-        .env("CASEBOOK_BENCH_ROOT", root)
-        .env("CASEBOOK_BENCH_CSV", csv_path)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let text = String::from_utf8_lossy(&o.stdout);
-    let kb: u64 =
-        text.trim().trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().unwrap();
-    format!("{} MiB", kb / 1024)
+fn child_peak_rss(root: &Path, csv_path: &Path) -> String {
+    peak_rss(&[
+        ("CASEBOOK_BENCH_CHILD", "import".as_ref()),
+        ("CASEBOOK_BENCH_ROOT", root.as_os_str()),
+        ("CASEBOOK_BENCH_CSV", csv_path.as_os_str()),
+    ])
 }
 
 fn percentile(mut v: Vec<Duration>, p: f64) -> Duration {
@@ -234,9 +225,9 @@ fn main() {
     );
     extra.insert(
         format!("timeline/import peak RSS, {} rows", (n / 10).max(1)),
-        peak_rss(tmp.path(), &small_csv).into(),
+        child_peak_rss(tmp.path(), &small_csv).into(),
     );
-    extra.insert(format!("timeline/import peak RSS, {n} rows"), peak_rss(tmp.path(), &csv_path).into());
+    extra.insert(format!("timeline/import peak RSS, {n} rows"), child_peak_rss(tmp.path(), &csv_path).into());
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/criterion/casebook-extra.json");
     let mut all: serde_json::Map<String, serde_json::Value> =
         std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();

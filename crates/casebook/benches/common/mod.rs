@@ -40,3 +40,24 @@ pub fn bench_case(v: &mut Vault) -> CaseId {
     })
     .unwrap()
 }
+
+/// In a child process started by [`peak_rss`]: reports this process's peak RSS on stdout.
+#[allow(clippy::print_stdout)] // the parent reads it
+pub fn report_peak_rss() {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    println!("{}", status.lines().find(|l| l.starts_with("VmHWM:")).unwrap());
+}
+
+/// Runs this bench binary again with `env` (which tells it what single job to do and then call
+/// [`report_peak_rss`]) and returns the child's peak RSS, as "N MiB".
+pub fn peak_rss(env: &[(&str, &std::ffi::OsStr)]) -> String {
+    let o = std::process::Command::new(std::env::current_exe().unwrap())
+        .envs(env.iter().map(|(k, v)| (*k, *v)))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let kb: u64 =
+        text.trim().trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().unwrap();
+    format!("{} MiB", kb / 1024)
+}
