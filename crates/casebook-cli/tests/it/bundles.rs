@@ -1,7 +1,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::util::{Env, fails, stdout, tool};
+use crate::util::{Env, PASS, fails, stdout, tool};
 
 /// A partner who runs no Casebook: keys from Debian `age-keygen` and `minisign -G`.
 struct StockPartner {
@@ -210,4 +210,62 @@ fn inbox_commands_take_in_a_dropped_bundle() {
     assert!(first.exists() && second.exists());
     let again = stdout(b.cmd().args(["inbox", "watch", "--once"]).output().unwrap());
     assert!(!again.contains("new "), "{again}");
+}
+
+/// A bundle the watcher may not read is retried a bounded number of times, then recorded as failed
+/// with the OS error; the watcher carries on. Root reads anything, so the watcher runs as `nobody`
+/// (via util-linux `setpriv`) from a copy of the binary in a scratch folder that user can reach.
+#[test]
+fn an_unreadable_bundle_is_retried_then_recorded_as_failed_with_the_os_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let scratch = tempfile::Builder::new().prefix("casebook-unreadable").tempdir_in("/tmp").unwrap();
+    let b = Env::new();
+    b.init("Bob Huber", "CSIRT-Wien");
+    let usb = scratch.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    let locked = usb.join("locked.casebundle");
+    std::fs::write(&locked, b"age-encryption.org/v1 and more").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // The vault moves into the scratch folder, with the binary, owned by the user who will run them.
+    let vault = scratch.path().join("vault");
+    let st = std::process::Command::new("cp").arg("-a").arg(&b.vault).arg(&vault).status().unwrap();
+    assert!(st.success());
+    let bin = scratch.path().join("casebook");
+    std::fs::copy(env!("CARGO_BIN_EXE_casebook"), &bin).unwrap();
+    std::fs::set_permissions(scratch.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let root = stdout(std::process::Command::new("id").arg("-u").output().unwrap()).trim() == "0";
+    let mut cmd = if root {
+        let st = std::process::Command::new("chown")
+            .args(["-R", "65534:65534"])
+            .arg(&vault)
+            .arg(&usb)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let mut c = Command::new(tool("setpriv"));
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]).arg(&bin);
+        c
+    } else {
+        Command::new(&bin)
+    };
+    let o = cmd
+        .env("CASEBOOK_VAULT", &vault)
+        .env("CASEBOOK_PASSPHRASE", PASS)
+        .env("HOME", scratch.path())
+        .env("TMPDIR", scratch.path())
+        .args(["inbox", "watch", "--once", "--json"])
+        .arg(&usb)
+        .output()
+        .unwrap();
+    let out = stdout(o);
+    let events: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let retries: Vec<&serde_json::Value> = events.iter().filter(|e| e["event"] == "retrying").collect();
+    assert_eq!(retries.len(), 4, "retried four times, failed on the fifth attempt: {out}");
+    assert!(retries.iter().all(|e| e["error"].as_str().unwrap().contains("ermission denied")), "{out}");
+    let recorded: Vec<&serde_json::Value> = events.iter().filter(|e| e["event"] == "recorded").collect();
+    assert_eq!(recorded.len(), 1, "{out}");
+    assert_eq!(recorded[0]["item"]["state"], "failed", "{out}");
+    assert!(recorded[0]["item"]["reason"].as_str().unwrap().contains("ermission denied"), "{out}");
+    // The original is untouched.
+    assert_eq!(std::fs::read(&locked).unwrap(), b"age-encryption.org/v1 and more");
 }
