@@ -126,6 +126,14 @@ impl Op {
         }
     }
 
+    /// The fields this op writes, taken out of it (see [`Op::effective_fields`]).
+    pub fn into_effective_fields(self) -> Map<String, Value> {
+        match self.action {
+            Action::Put(f) => f,
+            Action::Del => self.effective_fields().into_owned(),
+        }
+    }
+
     /// Parses and validates an op line.
     pub fn parse(line: &[u8]) -> Result<Self, OpError> {
         Self::parse_inner(line, true)

@@ -659,16 +659,50 @@ impl Store {
     }
 }
 
-/// Unpacks a stored chunk into its op lines.
-pub(crate) fn unpack(packed: &[u8], expected: i64) -> Result<Vec<Vec<u8>>, StoreError> {
+/// A chunk's op lines, unpacked into one buffer (a page reads one line of each of many chunks).
+#[derive(Debug)]
+pub struct Lines {
+    raw: Vec<u8>,
+    /// Where each line ends in `raw` (exclusive).
+    ends: Vec<usize>,
+}
+
+impl Lines {
+    /// How many lines.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Line `i`, without its `\n`.
+    pub fn get(&self, i: usize) -> Option<&[u8]> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
+        Some(&self.raw[start..end])
+    }
+
+    /// Every line, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+}
+
+/// Decompresses a chunk and checks that it holds `expected` lines.
+pub(crate) fn unpack(packed: &[u8], expected: i64) -> Result<Lines, StoreError> {
     let raw = DECOMPRESSOR
         .with(|d| d.borrow_mut().decompress(packed, MAX_CHUNK_RAW))
         .map_err(|e| StoreError::Corrupt(format!("an op chunk does not decompress: {e}")))?;
-    let lines: Vec<Vec<u8>> = raw.split(|b| *b == b'\n').map(<[u8]>::to_vec).collect();
-    if lines.len() as i64 != expected {
-        return Err(StoreError::Corrupt(format!("an op chunk holds {} ops, not {expected}", lines.len())));
+    let mut ends: Vec<usize> = Vec::with_capacity(expected.clamp(0, CHUNK_OPS as i64) as usize);
+    ends.extend(memchr::memchr_iter(b'\n', &raw));
+    ends.push(raw.len());
+    if ends.len() as i64 != expected {
+        return Err(StoreError::Corrupt(format!("an op chunk holds {} ops, not {expected}", ends.len())));
     }
-    Ok(lines)
+    Ok(Lines { raw, ends })
 }
 
 /// Calls `f` with every op line of commit `seq`, in order.
@@ -687,8 +721,8 @@ pub(crate) fn for_each_op(
         if first != index {
             return Err(StoreError::Corrupt(format!("op lines of commit #{seq} have a gap at op {index}")));
         }
-        for line in unpack(r.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?, r.get(1)?)? {
-            let parsed = OpLine::parse(&line).map_err(|e| StoreError::Corrupt(format!("op {index}: {e}")))?;
+        for line in unpack(r.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?, r.get(1)?)?.iter() {
+            let parsed = OpLine::parse(line).map_err(|e| StoreError::Corrupt(format!("op {index}: {e}")))?;
             f(index, parsed)?;
             index += 1;
         }
@@ -704,7 +738,7 @@ pub(crate) struct OpReader {
 }
 
 /// A chunk's op lines: (commit seq, index of its first op), lines.
-type UnpackedChunk = ((i64, u64), Vec<Vec<u8>>);
+type UnpackedChunk = ((i64, u64), Lines);
 
 impl OpReader {
     const KEEP: usize = 4;
@@ -746,7 +780,7 @@ impl OpReader {
         // A record never names a withheld op, and stored ops were validated when they were written.
         let op = casebook_ledger::Op::parse_stored(line)
             .map_err(|e| StoreError::Corrupt(format!("op {op} of #{seq}: {e}")))?;
-        Ok(op.effective_fields().into_owned())
+        Ok(op.into_effective_fields())
     }
 }
 

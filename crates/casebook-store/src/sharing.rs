@@ -8,11 +8,11 @@ use casebook_ledger::{CaseId, CommitId, RecordId, RecordKind};
 use rusqlite::{OptionalExtension, params};
 
 use crate::blobs::BlobError;
-use crate::ledger::{commit_id, unpack};
+use crate::ledger::{Lines, commit_id, unpack};
 use crate::{Store, StoreError};
 
 /// A stored chunk of op lines: the index of its first op, and its lines.
-pub type OpChunk = (u64, Vec<Vec<u8>>);
+pub type OpChunk = (u64, Lines);
 
 /// One refused bundle.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,8 +198,8 @@ impl Store {
                 )));
             }
             let packed: Vec<u8> = r.get(2)?;
-            for line in unpack(&packed, r.get(1)?)? {
-                f(index, &line)?;
+            for line in unpack(&packed, r.get(1)?)?.iter() {
+                f(index, line)?;
                 index += 1;
             }
         }

@@ -780,7 +780,7 @@ impl Read for OpsFile<'_> {
             if first != self.next {
                 return Err(io::Error::other(format!("op lines of commit #{} have a gap", self.seq)));
             }
-            for line in &lines {
+            for line in lines.iter() {
                 match self.filter.can_withhold.then(|| op::head(line)).flatten() {
                     Some((kind, id)) if self.filter.withheld(kind, &id) => {
                         self.buf.extend_from_slice(&op::withheld_line(&op::sha256(line)))
