@@ -507,11 +507,11 @@ impl std::fmt::Debug for CommitWriter<'_> {
 impl CommitWriter<'_> {
     /// Adds, stores and applies the next op.
     pub fn push(&mut self, op: Op) -> Result<(), StoreError> {
-        self.push_line(OpLine::from_op(op))
+        self.push_line(&OpLine::from_op(op))
     }
 
     /// Adds, stores and applies the next op, already serialized (by [`OpLine::from_op`]).
-    pub fn push_line(&mut self, line: OpLine) -> Result<(), StoreError> {
+    pub fn push_line(&mut self, line: &OpLine) -> Result<(), StoreError> {
         self.builder.push_hash(&line.hash);
         self.chunks.push(&self.tx, &line.bytes)?;
         let stamp = Stamp {

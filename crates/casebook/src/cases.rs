@@ -98,14 +98,17 @@ impl Vault {
     /// Commit messages are signed and travel with every bundle, even when the ops they describe are
     /// withheld by TLP: they must never carry record content (titles, descriptions, values).
     pub(crate) fn commit_ops(&mut self, case: &CaseId, message: &str, ops: Vec<Op>) -> Result<Commit, Error> {
-        self.write_commit(case, message, ops.into_iter().map(|op| Ok(OpLine::from_op(op))), &mut |_| {})
+        let lines = ops.into_iter().map(OpLine::from_op).collect();
+        self.write_commit(case, message, std::iter::once(Ok(lines)), &mut drop, &mut |_| {})
     }
 
     /// Writes a stream of ops as one signed commit, all or nothing: the first error abandons it.
     /// `progress` is told the number of ops written so far, every 10,000.
     ///
     /// The stream is read, and each op serialized and hashed, on a second thread while this one stores
-    /// and applies the ops before it: a large import keeps both cores busy.
+    /// and applies the ops before it: a large import keeps both cores busy. Batches go back to that
+    /// thread to be freed where they were allocated (a free across threads contends for the
+    /// allocator's lock).
     pub fn commit_stream<I>(
         &mut self,
         case: &CaseId,
@@ -121,6 +124,8 @@ impl Vault {
         let ops = ops.into_iter();
         std::thread::scope(|s| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<OpLine>, Error>>(8);
+            // Unbounded, so the writer never waits on it; the reader empties it as it goes.
+            let (done_tx, done_rx) = std::sync::mpsc::channel::<Vec<OpLine>>();
             s.spawn(move || {
                 let mut batch = Vec::with_capacity(BATCH);
                 for op in ops {
@@ -128,40 +133,53 @@ impl Vault {
                         Ok(op) => batch.push(OpLine::from_op(op)),
                         Err(e) => {
                             let _ = tx.send(Err(e));
-                            return;
+                            batch.clear();
+                            break;
                         }
                     }
-                    if batch.len() == BATCH
-                        && tx.send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))).is_err()
-                    {
-                        return; // the writer gave up
+                    if batch.len() == BATCH {
+                        while let Ok(written) = done_rx.try_recv() {
+                            drop(written);
+                        }
+                        if tx.send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))).is_err() {
+                            break; // the writer gave up
+                        }
                     }
                 }
-                let _ = tx.send(Ok(batch));
+                if !batch.is_empty() {
+                    let _ = tx.send(Ok(batch));
+                }
+                drop(tx);
+                // Until the writer is done with them.
+                for written in done_rx {
+                    drop(written);
+                }
             });
-            let lines = rx.into_iter().flat_map(|batch| match batch {
-                Ok(lines) => lines.into_iter().map(Ok).collect::<Vec<_>>(),
-                Err(e) => vec![Err(e)],
-            });
-            self.write_commit(case, message, lines, progress)
+            self.write_commit(case, message, rx.into_iter(), &mut |b| drop(done_tx.send(b)), progress)
         })
     }
 
+    /// Writes batches of op lines as one commit; `written` is handed each batch once it is stored.
     fn write_commit(
         &mut self,
         case: &CaseId,
         message: &str,
-        lines: impl Iterator<Item = Result<OpLine, Error>>,
+        batches: impl Iterator<Item = Result<Vec<OpLine>, Error>>,
+        written: &mut dyn FnMut(Vec<OpLine>),
         progress: &mut dyn FnMut(u64),
     ) -> Result<Commit, Error> {
         let (sk, pk, name) = self.signer_parts()?;
         let signer = Signer { secret: &sk, public: &pk, name: &name };
         let mut w = self.store.begin_commit(case, &signer, now_us())?;
-        for line in lines {
-            w.push_line(line?)?;
-            if w.op_count().is_multiple_of(10_000) {
-                progress(w.op_count());
+        for batch in batches {
+            let batch = batch?;
+            for line in &batch {
+                w.push_line(line)?;
+                if w.op_count().is_multiple_of(10_000) {
+                    progress(w.op_count());
+                }
             }
+            written(batch);
         }
         if w.op_count() == 0 {
             return Err(Error::Invalid("nothing to commit".into()));
