@@ -255,27 +255,27 @@ pub(crate) fn encode(state: &RecordState, idx: &CaseIndex) -> Result<(String, St
 // ---- applying ops --------------------------------------------------------------------------------
 
 /// Denormalized columns kept for queries.
-struct Columns {
-    lookup: Option<String>,
-    tlp: Option<String>,
+struct Columns<'a> {
+    lookup: Option<std::borrow::Cow<'a, str>>,
+    tlp: Option<&'a str>,
     occurred_at: Option<i64>,
-    host: Option<String>,
-    source: Option<String>,
-    phase: Option<String>,
+    host: Option<&'a str>,
+    source: Option<&'a str>,
+    phase: Option<&'a str>,
     key_event: Option<bool>,
     deleted: bool,
 }
 
-fn columns(kind: RecordKind, v: &Map<String, Value>) -> Columns {
-    let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+fn columns(kind: RecordKind, v: &Map<String, Value>) -> Columns<'_> {
+    let s = |k: &str| v.get(k).and_then(Value::as_str);
     let lookup = match kind {
         RecordKind::Observable => {
             match (v.get("type").and_then(Value::as_str), v.get("value").and_then(Value::as_str)) {
-                (Some(t), Some(val)) => Some(format!("{t}\t{val}")),
+                (Some(t), Some(val)) => Some(format!("{t}\t{val}").into()),
                 _ => None,
             }
         }
-        RecordKind::Evidence => s("sha256"),
+        RecordKind::Evidence => s("sha256").map(Into::into),
         _ => None,
     };
     let event = kind == RecordKind::Event;
@@ -351,7 +351,8 @@ fn apply_op(
         Superseded::Ancestors(a) => state.apply(&fields, stamp, &|c: &CommitId| *c == this || a.contains(c)),
     }
     let (data, prov, conflicts) = encode(&state, idx)?;
-    let c = columns(op.kind, &state.values());
+    let values = state.values();
+    let c = columns(op.kind, &values);
     tx.prepare_cached(
         "UPDATE records SET deleted = ?4, conflicts = ?5, data = ?6, prov = ?7, lookup = ?8, occurred_at = ?9, \
          host = ?10, source = ?11, phase = ?12, key_event = ?13, tlp = ?14 \
@@ -395,12 +396,16 @@ impl Chunker {
         self.count >= CHUNK_OPS || self.buf.len() >= CHUNK_BYTES
     }
 
-    fn push(&mut self, tx: &rusqlite::Connection, line: &[u8]) -> rusqlite::Result<()> {
+    fn append(&mut self, line: &[u8]) {
         if self.count > 0 {
             self.buf.push(b'\n');
         }
         self.buf.extend_from_slice(line);
         self.count += 1;
+    }
+
+    fn push(&mut self, tx: &rusqlite::Connection, line: &[u8]) -> rusqlite::Result<()> {
+        self.append(line);
         if self.full() {
             self.flush(tx)?;
         }
@@ -408,12 +413,29 @@ impl Chunker {
     }
 
     fn flush(&mut self, tx: &rusqlite::Connection) -> rusqlite::Result<()> {
+        match self.take()? {
+            Some(chunk) => self.store(tx, &chunk),
+            None => Ok(()),
+        }
+    }
+
+    /// The lines buffered so far, packed; the buffer is emptied.
+    fn take(&mut self) -> rusqlite::Result<Option<PackedChunk>> {
         if self.count == 0 {
-            return Ok(());
+            return Ok(None);
         }
         let packed = COMPRESSOR
             .with(|c| c.borrow_mut().compress(&self.buf))
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        let chunk = PackedChunk { count: self.count, raw_bytes: self.buf.len() as u64, packed };
+        self.count = 0;
+        self.buf.clear();
+        Ok(Some(chunk))
+    }
+
+    /// Stores a packed chunk as the next ops of the commit (nothing may be buffered).
+    fn store(&mut self, tx: &rusqlite::Connection, chunk: &PackedChunk) -> rusqlite::Result<()> {
+        debug_assert_eq!(self.count, 0);
         tx.prepare_cached(
             "INSERT INTO op_chunks (commit_seq, first_op, op_count, raw_bytes, lines_zstd) \
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -421,15 +443,37 @@ impl Chunker {
         .execute(params![
             self.seq,
             self.first as i64,
-            self.count as i64,
-            self.buf.len() as i64,
-            packed
+            chunk.count as i64,
+            chunk.raw_bytes as i64,
+            chunk.packed
         ])?;
-        self.first += self.count;
-        self.count = 0;
-        self.buf.clear();
+        self.first += chunk.count;
         Ok(())
     }
+}
+
+/// Op lines packed as one stored chunk, ready to insert. Packing (zstd) is the costly part of storing
+/// ops, so a writer may do it on another thread ([`pack_chunks`]) and hand the result to
+/// [`CommitWriter::push_packed`].
+#[derive(Debug)]
+pub struct PackedChunk {
+    count: u64,
+    raw_bytes: u64,
+    packed: Vec<u8>,
+}
+
+/// Packs consecutive op lines into chunks the way the vault stores them.
+pub fn pack_chunks(lines: &[OpLine]) -> Result<Vec<PackedChunk>, StoreError> {
+    let mut chunker = Chunker::new(0);
+    let mut out = Vec::with_capacity(lines.len() / CHUNK_OPS as usize + 1);
+    for line in lines {
+        chunker.append(&line.bytes);
+        if chunker.full() {
+            out.extend(chunker.take()?);
+        }
+    }
+    out.extend(chunker.take()?);
+    Ok(out)
 }
 
 fn next_commit_seq(tx: &rusqlite::Connection) -> rusqlite::Result<i64> {
@@ -512,8 +556,25 @@ impl CommitWriter<'_> {
 
     /// Adds, stores and applies the next op, already serialized (by [`OpLine::from_op`]).
     pub fn push_line(&mut self, line: &OpLine) -> Result<(), StoreError> {
-        self.builder.push_hash(&line.hash);
         self.chunks.push(&self.tx, &line.bytes)?;
+        self.apply_next(line, true)
+    }
+
+    /// Adds, stores and applies the next ops, already serialized and packed by [`pack_chunks`].
+    pub fn push_packed(&mut self, lines: &[OpLine], chunks: &[PackedChunk]) -> Result<(), StoreError> {
+        if chunks.iter().map(|c| c.count).sum::<u64>() != lines.len() as u64 {
+            return Err(StoreError::Corrupt("packed chunks do not hold these op lines".into()));
+        }
+        self.chunks.flush(&self.tx)?;
+        for chunk in chunks {
+            self.chunks.store(&self.tx, chunk)?;
+        }
+        lines.iter().try_for_each(|line| self.apply_next(line, false))
+    }
+
+    /// Hashes and applies the next op, whose line is stored or (`buffered`) in the chunk being filled.
+    fn apply_next(&mut self, line: &OpLine, buffered: bool) -> Result<(), StoreError> {
+        self.builder.push_hash(&line.hash);
         let stamp = Stamp {
             hlc: self.builder.hlc(),
             author: self.author,
@@ -521,7 +582,8 @@ impl CommitWriter<'_> {
             commit: self.placeholder,
         };
         let op = line.op.as_ref().expect("a local op is never withheld");
-        apply_op(&self.tx, &mut self.idx, op, self.seq, stamp, &Superseded::All, Some(&mut self.chunks))?;
+        let pending = if buffered { Some(&mut self.chunks) } else { None };
+        apply_op(&self.tx, &mut self.idx, op, self.seq, stamp, &Superseded::All, pending)?;
         self.ops += 1;
         Ok(())
     }

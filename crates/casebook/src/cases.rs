@@ -88,6 +88,18 @@ fn hex_fragment(text: &str) -> Option<String> {
     (f.len() >= 4 && f.len() <= 32 && f.bytes().all(|b| b.is_ascii_hexdigit())).then_some(f)
 }
 
+/// Consecutive ops of a commit being written, serialized and packed as the vault stores them.
+struct Batch {
+    lines: Vec<OpLine>,
+    chunks: Vec<casebook_store::PackedChunk>,
+}
+
+impl Batch {
+    fn pack(lines: Vec<OpLine>) -> Result<Self, Error> {
+        Ok(Self { chunks: casebook_store::pack_chunks(&lines)?, lines })
+    }
+}
+
 impl Vault {
     fn signer_parts(&self) -> Result<(minisign::SecretKey, minisign::PublicKey, String), Error> {
         Ok((self.identity.minisign_secret()?, self.identity.minisign_public()?, self.identity.card().name))
@@ -98,17 +110,17 @@ impl Vault {
     /// Commit messages are signed and travel with every bundle, even when the ops they describe are
     /// withheld by TLP: they must never carry record content (titles, descriptions, values).
     pub(crate) fn commit_ops(&mut self, case: &CaseId, message: &str, ops: Vec<Op>) -> Result<Commit, Error> {
-        let lines = ops.into_iter().map(OpLine::from_op).collect();
-        self.write_commit(case, message, std::iter::once(Ok(lines)), &mut drop, &mut |_| {})
+        let batch = Batch::pack(ops.into_iter().map(OpLine::from_op).collect());
+        self.write_commit(case, message, std::iter::once(batch), &mut drop, &mut |_| {})
     }
 
     /// Writes a stream of ops as one signed commit, all or nothing: the first error abandons it.
     /// `progress` is told the number of ops written so far, every 10,000.
     ///
-    /// The stream is read, and each op serialized and hashed, on a second thread while this one stores
-    /// and applies the ops before it: a large import keeps both cores busy. Batches go back to that
-    /// thread to be freed where they were allocated (a free across threads contends for the
-    /// allocator's lock).
+    /// The stream is read, and each op serialized, hashed and packed into chunks, on a second thread
+    /// while this one stores and applies the ops before it: a large import keeps both cores busy.
+    /// Batches go back to that thread to be freed where they were allocated (a free across threads
+    /// contends for the allocator's lock).
     pub fn commit_stream<I>(
         &mut self,
         case: &CaseId,
@@ -123,31 +135,34 @@ impl Vault {
         const BATCH: usize = 512;
         let ops = ops.into_iter();
         std::thread::scope(|s| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<OpLine>, Error>>(8);
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Batch, Error>>(8);
             // Unbounded, so the writer never waits on it; the reader empties it as it goes.
-            let (done_tx, done_rx) = std::sync::mpsc::channel::<Vec<OpLine>>();
+            let (done_tx, done_rx) = std::sync::mpsc::channel::<Batch>();
             s.spawn(move || {
-                let mut batch = Vec::with_capacity(BATCH);
+                let mut lines = Vec::with_capacity(BATCH);
                 for op in ops {
                     match op {
-                        Ok(op) => batch.push(OpLine::from_op(op)),
+                        Ok(op) => lines.push(OpLine::from_op(op)),
                         Err(e) => {
                             let _ = tx.send(Err(e));
-                            batch.clear();
+                            lines.clear();
                             break;
                         }
                     }
-                    if batch.len() == BATCH {
+                    if lines.len() == BATCH {
                         while let Ok(written) = done_rx.try_recv() {
                             drop(written);
                         }
-                        if tx.send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))).is_err() {
+                        if tx
+                            .send(Batch::pack(std::mem::replace(&mut lines, Vec::with_capacity(BATCH))))
+                            .is_err()
+                        {
                             break; // the writer gave up
                         }
                     }
                 }
-                if !batch.is_empty() {
-                    let _ = tx.send(Ok(batch));
+                if !lines.is_empty() {
+                    let _ = tx.send(Batch::pack(lines));
                 }
                 drop(tx);
                 // Until the writer is done with them.
@@ -159,13 +174,13 @@ impl Vault {
         })
     }
 
-    /// Writes batches of op lines as one commit; `written` is handed each batch once it is stored.
+    /// Writes batches of ops as one commit; `written` is handed each batch once it is stored.
     fn write_commit(
         &mut self,
         case: &CaseId,
         message: &str,
-        batches: impl Iterator<Item = Result<Vec<OpLine>, Error>>,
-        written: &mut dyn FnMut(Vec<OpLine>),
+        batches: impl Iterator<Item = Result<Batch, Error>>,
+        written: &mut dyn FnMut(Batch),
         progress: &mut dyn FnMut(u64),
     ) -> Result<Commit, Error> {
         let (sk, pk, name) = self.signer_parts()?;
@@ -173,11 +188,10 @@ impl Vault {
         let mut w = self.store.begin_commit(case, &signer, now_us())?;
         for batch in batches {
             let batch = batch?;
-            for line in &batch {
-                w.push_line(line)?;
-                if w.op_count().is_multiple_of(10_000) {
-                    progress(w.op_count());
-                }
+            let before = w.op_count();
+            w.push_packed(&batch.lines, &batch.chunks)?;
+            if w.op_count() / 10_000 > before / 10_000 {
+                progress(w.op_count());
             }
             written(batch);
         }
