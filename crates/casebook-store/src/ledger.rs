@@ -267,28 +267,38 @@ struct Columns<'a> {
 }
 
 fn columns(kind: RecordKind, v: &Map<String, Value>) -> Columns<'_> {
-    let s = |k: &str| v.get(k).and_then(Value::as_str);
-    let lookup = match kind {
-        RecordKind::Observable => {
-            match (v.get("type").and_then(Value::as_str), v.get("value").and_then(Value::as_str)) {
-                (Some(t), Some(val)) => Some(format!("{t}\t{val}").into()),
-                _ => None,
-            }
-        }
-        RecordKind::Evidence => s("sha256").map(Into::into),
-        _ => None,
-    };
+    // One pass over the fields (a handful) rather than a lookup per column: this runs for every op.
     let event = kind == RecordKind::Event;
-    Columns {
-        lookup,
-        tlp: s("tlp"),
-        occurred_at: if event { v.get("occurred_at").and_then(Value::as_i64) } else { None },
-        host: if event { s("host") } else { None },
-        source: if event { s("source") } else { None },
-        phase: if event { s("phase") } else { None },
-        key_event: if event { v.get("key_event").and_then(Value::as_bool) } else { None },
-        deleted: v.get(DELETED) == Some(&Value::Bool(true)),
+    let mut c = Columns {
+        lookup: None,
+        tlp: None,
+        occurred_at: None,
+        host: None,
+        source: None,
+        phase: None,
+        key_event: None,
+        deleted: false,
+    };
+    let (mut obs_type, mut obs_value) = (None, None);
+    for (k, val) in v {
+        match k.as_str() {
+            "tlp" => c.tlp = val.as_str(),
+            DELETED => c.deleted = *val == Value::Bool(true),
+            "occurred_at" if event => c.occurred_at = val.as_i64(),
+            "host" if event => c.host = val.as_str(),
+            "source" if event => c.source = val.as_str(),
+            "phase" if event => c.phase = val.as_str(),
+            "key_event" if event => c.key_event = val.as_bool(),
+            "type" if kind == RecordKind::Observable => obs_type = val.as_str(),
+            "value" if kind == RecordKind::Observable => obs_value = val.as_str(),
+            "sha256" if kind == RecordKind::Evidence => c.lookup = val.as_str().map(Into::into),
+            _ => {}
+        }
     }
+    if let (Some(t), Some(val)) = (obs_type, obs_value) {
+        c.lookup = Some(format!("{t}\t{val}").into());
+    }
+    c
 }
 
 /// Applies one op of commit `seq` (with `stamp`) to the records. Returns whether it created the record.
