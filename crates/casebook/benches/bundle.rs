@@ -8,7 +8,7 @@
 #[allow(dead_code)] // this bench uses only part of the shared helpers
 mod common;
 
-use common::{PASS, bench_case, event_op, events, peak_rss, report_peak_rss};
+use common::{PASS, bench_case, event_op, events, peak_rss, record_extra, report_peak_rss};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -200,12 +200,7 @@ fn main() {
         )
         .into(),
     );
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/criterion/casebook-extra.json");
-    let mut all: serde_json::Map<String, serde_json::Value> =
-        std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
-    all.extend(extra);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, serde_json::to_string_pretty(&all).unwrap()).unwrap();
+    record_extra(extra);
     c.final_summary();
 }
 

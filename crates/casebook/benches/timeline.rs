@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use casebook::{CaseId, EventFilter, TimelineOptions, Vault};
-use common::{PASS, bench_case, events, peak_rss, report_peak_rss};
+use common::{PASS, bench_case, events, peak_rss, record_extra, report_peak_rss};
 use criterion::{BatchSize, Criterion, Throughput};
 
 fn write_csv(path: &Path, n: u64) {
@@ -228,11 +228,6 @@ fn main() {
         child_peak_rss(tmp.path(), &small_csv).into(),
     );
     extra.insert(format!("timeline/import peak RSS, {n} rows"), child_peak_rss(tmp.path(), &csv_path).into());
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/criterion/casebook-extra.json");
-    let mut all: serde_json::Map<String, serde_json::Value> =
-        std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
-    all.extend(extra);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, serde_json::to_string_pretty(&all).unwrap()).unwrap();
+    record_extra(extra);
     c.final_summary();
 }

@@ -61,3 +61,15 @@ pub fn peak_rss(env: &[(&str, &std::ffi::OsStr)]) -> String {
         text.trim().trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().unwrap();
     format!("{} MiB", kb / 1024)
 }
+
+/// Adds figures criterion does not measure (sizes, peak RSS, percentiles) to
+/// `target/criterion/casebook-extra.json`, which `scripts/bench-table.py` prints with the table.
+pub fn record_extra(extra: serde_json::Map<String, serde_json::Value>) {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/criterion/casebook-extra.json");
+    let mut all: serde_json::Map<String, serde_json::Value> =
+        std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+    all.extend(extra);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, serde_json::to_string_pretty(&all).unwrap()).unwrap();
+}
