@@ -135,16 +135,17 @@ impl Vault {
         const BATCH: usize = 512;
         let ops = ops.into_iter();
         std::thread::scope(|s| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Batch, Error>>(8);
+            // `None` marks the end: a reader that stops without it (a panic) must not commit half a stream.
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Option<Result<Batch, Error>>>(8);
             // Unbounded, so the writer never waits on it; the reader empties it as it goes.
             let (done_tx, done_rx) = std::sync::mpsc::channel::<Batch>();
-            s.spawn(move || {
+            let reader = s.spawn(move || {
                 let mut lines = Vec::with_capacity(BATCH);
                 for op in ops {
                     match op {
                         Ok(op) => lines.push(OpLine::from_op(op)),
                         Err(e) => {
-                            let _ = tx.send(Err(e));
+                            let _ = tx.send(Some(Err(e)));
                             lines.clear();
                             break;
                         }
@@ -153,24 +154,36 @@ impl Vault {
                         while let Ok(written) = done_rx.try_recv() {
                             drop(written);
                         }
-                        if tx
-                            .send(Batch::pack(std::mem::replace(&mut lines, Vec::with_capacity(BATCH))))
-                            .is_err()
-                        {
+                        let full = std::mem::replace(&mut lines, Vec::with_capacity(BATCH));
+                        if tx.send(Some(Batch::pack(full))).is_err() {
                             break; // the writer gave up
                         }
                     }
                 }
                 if !lines.is_empty() {
-                    let _ = tx.send(Batch::pack(lines));
+                    let _ = tx.send(Some(Batch::pack(lines)));
                 }
+                let _ = tx.send(None);
                 drop(tx);
                 // Until the writer is done with them.
                 for written in done_rx {
                     drop(written);
                 }
             });
-            self.write_commit(case, message, rx.into_iter(), &mut |b| drop(done_tx.send(b)), progress)
+            let batches = std::iter::from_fn(|| match rx.recv() {
+                Ok(message) => message,
+                Err(_) => Some(Err(Error::Interrupted(
+                    "the thread reading the ops stopped before their end".into(),
+                ))),
+            });
+            let written = self.write_commit(case, message, batches, &mut |b| drop(done_tx.send(b)), progress);
+            drop(done_tx); // lets the reader finish
+            match (written, reader.join()) {
+                (Err(_), Err(_)) => {
+                    Err(Error::Interrupted("reading the ops failed unexpectedly (a bug: see the log)".into()))
+                }
+                (written, _) => written,
+            }
         })
     }
 

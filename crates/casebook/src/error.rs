@@ -106,6 +106,9 @@ pub enum Error {
     /// A key could not be generated.
     #[error("could not generate keys: {0}")]
     KeyGeneration(String),
+    /// Work stopped before its end (a worker thread failed); nothing of it was written.
+    #[error("{0}; nothing was written")]
+    Interrupted(String),
 }
 
 impl Error {
@@ -139,7 +142,7 @@ impl Error {
             Error::Ledger(LedgerError::Store(e)) => Error::code_of_store(e),
             Error::Ledger(_) => ErrorCode::InvalidInput,
             Error::Card(_) | Error::Word(_) | Error::Invalid(_) => ErrorCode::InvalidInput,
-            Error::Identity(_) | Error::KeyGeneration(_) => ErrorCode::Internal,
+            Error::Identity(_) | Error::KeyGeneration(_) | Error::Interrupted(_) => ErrorCode::Internal,
             Error::BundleRejected { .. } => ErrorCode::BundleRejected,
             Error::Bundle(casebook_bundle::BundleError::Io(_)) => ErrorCode::AccessDenied,
             Error::Bundle(_) => ErrorCode::InvalidInput,

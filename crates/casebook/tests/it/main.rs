@@ -11,3 +11,6 @@ mod hostile;
 
 /// The inbox on real folders with real notify: settling, once-only, folders that vanish, junk.
 mod inbox;
+
+/// Large commits through the two-thread pipeline: all or nothing, whatever fails.
+mod commit;
