@@ -561,13 +561,9 @@ impl std::fmt::Debug for CommitWriter<'_> {
 impl CommitWriter<'_> {
     /// Adds, stores and applies the next op.
     pub fn push(&mut self, op: Op) -> Result<(), StoreError> {
-        self.push_line(&OpLine::from_op(op))
-    }
-
-    /// Adds, stores and applies the next op, already serialized (by [`OpLine::from_op`]).
-    pub fn push_line(&mut self, line: &OpLine) -> Result<(), StoreError> {
+        let line = OpLine::from_op(op);
         self.chunks.push(&self.tx, &line.bytes)?;
-        self.apply_next(line, true)
+        self.apply_next(&line, true)
     }
 
     /// Adds, stores and applies the next ops, already serialized and packed by [`pack_chunks`].

@@ -228,19 +228,14 @@ fn an_unreadable_bundle_is_retried_then_recorded_as_failed_with_the_os_error() {
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
     // The vault moves into the scratch folder, with the binary, owned by the user who will run them.
     let vault = scratch.path().join("vault");
-    let st = std::process::Command::new("cp").arg("-a").arg(&b.vault).arg(&vault).status().unwrap();
+    let st = Command::new("cp").arg("-a").arg(&b.vault).arg(&vault).status().unwrap();
     assert!(st.success());
     let bin = scratch.path().join("casebook");
     std::fs::copy(env!("CARGO_BIN_EXE_casebook"), &bin).unwrap();
     std::fs::set_permissions(scratch.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let root = stdout(std::process::Command::new("id").arg("-u").output().unwrap()).trim() == "0";
+    let root = stdout(Command::new("id").arg("-u").output().unwrap()).trim() == "0";
     let mut cmd = if root {
-        let st = std::process::Command::new("chown")
-            .args(["-R", "65534:65534"])
-            .arg(&vault)
-            .arg(&usb)
-            .status()
-            .unwrap();
+        let st = Command::new("chown").args(["-R", "65534:65534"]).arg(&vault).arg(&usb).status().unwrap();
         assert!(st.success());
         let mut c = Command::new(tool("setpriv"));
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]).arg(&bin);

@@ -2,8 +2,8 @@ use std::collections::HashSet;
 
 use casebook_ledger::records::to_fields;
 use casebook_ledger::testkit::{Author, fold, simulate, step};
-use casebook_ledger::{CaseId, Commit, EventFields, Op, RecordId, RecordKind};
-use casebook_store::Store;
+use casebook_ledger::{CaseId, Commit, EventFields, Op, OpLine, RecordId, RecordKind};
+use casebook_store::{CommitWriter, Store, pack_chunks};
 use proptest::prelude::*;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -61,25 +61,50 @@ proptest! {
 
 #[test]
 fn local_commits_stream_and_rebuild_to_the_same_state() {
+    stream_and_rebuild(&mut |w, ops| ops.into_iter().for_each(|op| w.push(op).unwrap()));
+}
+
+/// The same commit written in packed batches (as `Vault::commit_stream` does): with batches of 256
+/// the edit and the delete land in a later batch than the records they touch; with one batch of all
+/// 602, in the same one.
+#[test]
+fn packed_batches_stream_and_rebuild_to_the_same_state() {
+    for size in [256, 602] {
+        stream_and_rebuild(&mut |w, ops| {
+            let lines: Vec<OpLine> = ops.into_iter().map(OpLine::from_op).collect();
+            for batch in lines.chunks(size) {
+                w.push_packed(batch, &pack_chunks(batch).unwrap()).unwrap();
+            }
+        });
+    }
+}
+
+/// 600 events, then one of them edited and another deleted, written by `write` as one commit.
+fn stream_and_rebuild(write: &mut dyn FnMut(&mut CommitWriter<'_>, Vec<Op>)) {
     let v = TempVault::new();
     let mut store = Store::open(&v.dir, PASS).unwrap();
     let case = CaseId::new();
     let a = Author::new("A", case, 0);
     let ids: Vec<RecordId> = (0..600).map(|_| RecordId::new()).collect();
-    let mut w = store.begin_commit(&case, &a.signer(), 1_000).unwrap();
-    for (i, id) in ids.iter().enumerate() {
-        let f = EventFields {
-            occurred_at: Some(i as i64),
-            description: Some(format!("event {i}")),
-            ..Default::default()
-        };
-        w.push(Op::put(RecordKind::Event, *id, to_fields(&f))).unwrap();
-    }
+    let mut ops: Vec<Op> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let f = EventFields {
+                occurred_at: Some(i as i64),
+                description: Some(format!("event {i}")),
+                ..Default::default()
+            };
+            Op::put(RecordKind::Event, *id, to_fields(&f))
+        })
+        .collect();
     // The same record written twice in one commit: the later op wins (and the lazily stored first
     // write must be readable mid-commit).
     let f = EventFields { description: Some("edited".into()), ..Default::default() };
-    w.push(Op::put(RecordKind::Event, ids[5], to_fields(&f))).unwrap();
-    w.push(Op::del(RecordKind::Event, ids[7])).unwrap();
+    ops.push(Op::put(RecordKind::Event, ids[5], to_fields(&f)));
+    ops.push(Op::del(RecordKind::Event, ids[7]));
+    let mut w = store.begin_commit(&case, &a.signer(), 1_000).unwrap();
+    write(&mut w, ops);
     let c1 = w.finish("bulk", &a.signer(), 2_000).unwrap();
     assert_eq!(c1.header.op_count, 602);
 

@@ -1,4 +1,4 @@
-use casebook::{EventFields, EventFilter, NewCase, RecordKind, Severity, Tlp, to_fields};
+use casebook::{CaseId, EventFields, EventFilter, NewCase, RecordKind, Severity, Tlp, Vault, to_fields};
 use casebook_ledger::{Op, RecordId};
 
 fn event(i: u64) -> Op {
@@ -11,13 +11,10 @@ fn event(i: u64) -> Op {
     Op::put(RecordKind::Event, RecordId::new(), to_fields(&f))
 }
 
-/// A reader thread that dies halfway (a bug in a parser, say) must not leave half a stream committed:
-/// the end of the stream is marked, and its absence abandons the commit.
-#[test]
-fn a_stream_whose_reader_panics_midway_writes_nothing() {
+/// A fresh vault (in a temp dir kept alive by the first element) with one empty case.
+fn vault_with_case() -> (tempfile::TempDir, Vault, CaseId) {
     let tmp = tempfile::tempdir().unwrap();
-    let alice = crate::util::person(tmp.path(), "Alice", "CERT-Lyon");
-    let mut v = alice.vault();
+    let mut v = crate::util::person(tmp.path(), "Alice", "CERT-Lyon").vault();
     let case = v
         .create_case(&NewCase {
             title: "pipeline".into(),
@@ -28,6 +25,14 @@ fn a_stream_whose_reader_panics_midway_writes_nothing() {
             template: None,
         })
         .unwrap();
+    (tmp, v, case)
+}
+
+/// A reader thread that dies halfway (a bug in a parser, say) must not leave half a stream committed:
+/// the end of the stream is marked, and its absence abandons the commit.
+#[test]
+fn a_stream_whose_reader_panics_midway_writes_nothing() {
+    let (_tmp, mut v, case) = vault_with_case();
     let commits_before = v.history(&case).unwrap().len();
     let stream = (0..5_000u64).map(|i| {
         assert!(i != 3_000, "a reader bug at row 3000");
@@ -51,19 +56,7 @@ fn a_stream_whose_reader_panics_midway_writes_nothing() {
 /// An error from the stream (a bad row) abandons the whole commit, however far the writer got.
 #[test]
 fn a_stream_error_after_many_batches_writes_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
-    let alice = crate::util::person(tmp.path(), "Alice", "CERT-Lyon");
-    let mut v = alice.vault();
-    let case = v
-        .create_case(&NewCase {
-            title: "pipeline".into(),
-            summary: None,
-            severity: Severity::Low,
-            tlp: Tlp::Green,
-            tags: vec![],
-            template: None,
-        })
-        .unwrap();
+    let (_tmp, mut v, case) = vault_with_case();
     let stream = (0..20_000u64).map(|i| {
         if i == 19_999 { Err(casebook::Error::Invalid("row 19999 is bad".into())) } else { Ok(event(i)) }
     });
