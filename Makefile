@@ -8,7 +8,7 @@ PY := $(PY_VENV)/bin/python
 export CASEBOOK_PYTHON := $(abspath $(PY))
 NEXTEST := $(shell command -v cargo-nextest 2>/dev/null)
 
-.PHONY: help deps py test lint unit run bench fuzz clean-demo
+.PHONY: help deps py test lint unit run bench fuzz clean-demo ui ui-test bindings desktop e2e package
 
 FUZZ_SECONDS ?= 600
 
@@ -19,7 +19,31 @@ help:
 	@echo "make fuzz   run every fuzz target for FUZZ_SECONDS (default 600)"
 
 deps:
-	scripts/install-deps.sh core
+	scripts/install-deps.sh desktop
+
+# The UI's npm packages, reinstalled when the lock file changes.
+ui/node_modules/.stamp: ui/package-lock.json
+	npm --prefix ui ci --no-audit --no-fund
+	touch $@
+
+# The built UI: the desktop crate embeds ui/dist, so it must exist before clippy or a build.
+ui: ui/node_modules/.stamp
+	npm --prefix ui run build
+
+ui-test: ui
+	npm --prefix ui test
+	npm --prefix ui run test:flow
+
+# The TypeScript bindings are generated from the Rust commands; a stale committed copy fails.
+bindings:
+	UPDATE_BINDINGS=1 cargo test --locked -p casebook-desktop --lib bindings_are_current -- --quiet
+	git diff --exit-code -- ui/src/ipc/bindings.ts || { echo "ui/src/ipc/bindings.ts was stale: commit the regenerated file" >&2; exit 1; }
+
+desktop: ui
+	cargo build --locked --workspace
+
+e2e: desktop
+	scripts/e2e.sh
 
 # The Python venv with the independent checkers, rebuilt when the requirements change.
 $(PY_VENV)/.stamp: tests/interop/requirements.txt
@@ -29,22 +53,26 @@ $(PY_VENV)/.stamp: tests/interop/requirements.txt
 
 py: $(PY_VENV)/.stamp
 
-lint:
+lint: ui
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 
-unit:
+unit: ui
 ifneq ($(NEXTEST),)
 	cargo nextest run --workspace --locked --no-fail-fast
 else
 	cargo test --workspace --locked --no-fail-fast
 endif
 
-test: deps py lint unit
+test: deps py ui lint bindings unit ui-test e2e
 
-run: deps
-	cargo build --locked -p casebook-cli
-	scripts/demo.sh target/debug/casebook
+# The desktop app on the demo vault (target/demo/vault, created and seeded on first start).
+run: deps desktop
+	scripts/run-desktop.sh target/debug/casebook-desktop target/demo/vault
+
+# The release .deb (and AppImage) of the desktop app.
+package: deps ui
+	npm --prefix ui exec -- tauri build --config src-tauri/tauri.conf.json
 
 bench: deps
 	rm -rf target/criterion

@@ -6,7 +6,8 @@ set -euo pipefail
 
 want_core=(build-essential pkg-config libssl-dev age minisign zstd tar coreutils python3-venv)
 want_desktop=(libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
-  libayatana-appindicator3-dev file patchelf xvfb xauth webkit2gtk-driver imagemagick chromium)
+  libayatana-appindicator3-dev file patchelf xvfb xauth webkit2gtk-driver imagemagick chromium
+  iproute2 util-linux)
 
 set_name=${1:-core}
 pkgs=("${want_core[@]}")
@@ -19,7 +20,20 @@ for p in "${pkgs[@]}"; do
   fi
 done
 
+tools() {
+  # tauri-driver bridges WebDriver to WebKitWebDriver for the desktop end-to-end test.
+  if [ "$set_name" = desktop ] && ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+    echo "install-deps: cargo install tauri-driver" >&2
+    cargo install tauri-driver --locked --version 2.1.0
+  fi
+}
+
+# Node.js may come from elsewhere (this fleet has NodeSource's 20, which bundles npm); Debian's
+# packages only when there is none.
+if [ "$set_name" = desktop ] && ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
+
 if [ ${#missing[@]} -eq 0 ]; then
+  tools
   exit 0
 fi
 
@@ -29,3 +43,4 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+tools

@@ -164,7 +164,7 @@ fn import_timeline(
     };
     let mut v = ctx.open()?;
     let id = v.resolve_case(case)?;
-    let opts = casebook::TimelineOptions { format, source, tz, skip_bad };
+    let opts = casebook::TimelineOptions { format, source, tz, skip_bad, ..Default::default() };
     let mut bar = Progress::new("importing (events)", 0, 50_000, ctx.json);
     let r = v.import_timeline(&id, file, &opts, &mut |n| bar.update(n))?;
     bar.finish();

@@ -399,6 +399,23 @@ impl Vault {
         Ok(())
     }
 
+    /// Resolves a conflict on one field by writing the value chosen (one of the sides, or a new
+    /// one). The new write descends from every side, so it wins on every replica and the field is
+    /// no longer in conflict.
+    pub fn resolve_conflict(
+        &mut self,
+        case: &CaseId,
+        kind: RecordKind,
+        id: &RecordId,
+        field: &str,
+        value: Value,
+    ) -> Result<(), Error> {
+        let mut m = Map::new();
+        m.insert(field.to_string(), value);
+        kind.validate(&m).map_err(|e| Error::Invalid(e.to_string()))?;
+        self.put_existing(case, kind, id, m, "resolve conflict")
+    }
+
     /// Sets the TLP of any record of a case (by id, or a unique prefix or suffix). Records without
     /// their own TLP follow the case's; exports withhold records above the bundle's ceiling.
     pub fn set_record_tlp(

@@ -32,6 +32,8 @@ pub enum ErrorCode {
     VerifyFailed,
     /// A bundle failed its checks and was quarantined.
     BundleRejected,
+    /// The user cancelled long work; nothing of it was written.
+    Cancelled,
     /// Anything else: a bug or an unexpected database failure.
     Internal,
 }
@@ -51,6 +53,7 @@ impl ErrorCode {
             ErrorCode::AccessDenied => "access_denied",
             ErrorCode::VerifyFailed => "verify_failed",
             ErrorCode::BundleRejected => "bundle_rejected",
+            ErrorCode::Cancelled => "cancelled",
             ErrorCode::Internal => "internal",
         }
     }
@@ -109,6 +112,9 @@ pub enum Error {
     /// Work stopped before its end (a worker thread failed); nothing of it was written.
     #[error("{0}; nothing was written")]
     Interrupted(String),
+    /// The user cancelled the work before its end; nothing of it was written.
+    #[error("cancelled; nothing was written")]
+    Cancelled,
 }
 
 impl Error {
@@ -144,6 +150,7 @@ impl Error {
             Error::Card(_) | Error::Word(_) | Error::Invalid(_) => ErrorCode::InvalidInput,
             Error::Identity(_) | Error::KeyGeneration(_) | Error::Interrupted(_) => ErrorCode::Internal,
             Error::BundleRejected { .. } => ErrorCode::BundleRejected,
+            Error::Cancelled => ErrorCode::Cancelled,
             Error::Bundle(casebook_bundle::BundleError::Io(_)) => ErrorCode::AccessDenied,
             Error::Bundle(_) => ErrorCode::InvalidInput,
         }

@@ -11,6 +11,7 @@
 
 pub mod card;
 mod cases;
+pub mod demo;
 mod error;
 mod identity;
 pub mod inbox;
@@ -100,6 +101,11 @@ impl Vault {
         store.set_identity(identity.row())?;
         store.audit(now_us(), "init", &format!("identity {}", identity.card().fingerprint()))?;
         Ok(Self { store, identity })
+    }
+
+    /// Whether a vault exists at `dir` (without unlocking it).
+    pub fn exists(dir: &Path) -> bool {
+        dir.join(casebook_store::DB_FILE).is_file()
     }
 
     /// Opens and unlocks the vault at `dir`.

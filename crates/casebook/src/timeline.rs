@@ -20,6 +20,9 @@ pub struct TimelineOptions {
     pub tz: Option<String>,
     /// Import the good rows and report the bad ones, instead of stopping at the first.
     pub skip_bad: bool,
+    /// Set from another thread to stop the import: it then ends with [`Error::Cancelled`] and
+    /// nothing of it is committed.
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// What a timeline import did.
@@ -84,7 +87,12 @@ impl Vault {
         let mut imported = 0u64;
         let mut problems: Vec<String> = vec![];
         let skip_bad = opts.skip_bad;
+        let cancel = opts.cancel.clone();
+        let cancelled = move || cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed));
         let ops = rows.filter_map(|row| {
+            if cancelled() {
+                return Some(Err(Error::Cancelled));
+            }
             let checked = row.map_err(|e| e.to_string()).and_then(|ev| {
                 let fields = to_fields(&ev);
                 RecordKind::Event.validate(&fields).map(|()| fields).map_err(|e| e.to_string())

@@ -14,3 +14,6 @@ mod inbox;
 
 /// Large commits through the two-thread pipeline: all or nothing, whatever fails.
 mod commit;
+
+/// The demo case `make run` opens, seeded through the real use cases; cancelling an import.
+mod demo;

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs the desktop end-to-end test: the real binary under Xvfb, driven by WebDriver, inside a new
+# network namespace where only loopback exists (the app must work with no network at all).
+# Usage: scripts/e2e.sh [tests/e2e/desktop.mjs]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+test_file=${1:-tests/e2e/desktop.mjs}
+export PATH="$HOME/.cargo/bin:$PATH"
+export WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1 NO_AT_BRIDGE=1
+exec unshare --net -- bash -c '
+  set -euo pipefail
+  ip link set lo up
+  if ip route get 1.1.1.1 >/dev/null 2>&1; then echo "e2e: a route out exists; refusing to run" >&2; exit 1; fi
+  exec xvfb-run -a -s "-screen 0 1280x800x24" node "$0"
+' "$test_file"

@@ -1,0 +1,4 @@
+//! Compiles the Tauri configuration and capabilities into the app.
+fn main() {
+    tauri_build::build()
+}

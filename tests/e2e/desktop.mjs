@@ -1,0 +1,182 @@
+// End-to-end test of the real desktop binary: run under Xvfb, inside a network namespace with
+// only loopback (scripts/e2e.sh), driven through tauri-driver + WebKitWebDriver.
+//
+// Flow: create a vault, create a case from a template, add three events by keyboard (out of time
+// order), see them in time order, flag one, lock, unlock, see them again. A screenshot of each
+// screen goes to target/e2e/.
+
+import { spawn, execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import net from "node:net";
+
+import { Session, KEY, sleep } from "./webdriver.mjs";
+
+const root = resolve(import.meta.dirname, "../..");
+const app = process.env.CASEBOOK_DESKTOP_BIN || join(root, "target/debug/casebook-desktop");
+const out = join(root, "target/e2e");
+const PASS = "copper kestrel violin glacier 42";
+
+mkdirSync(out, { recursive: true });
+const home = mkdtempSync(join(tmpdir(), "casebook-e2e-"));
+const vault = join(home, "vault");
+
+let shot = 0;
+function screenshot(name) {
+  shot += 1;
+  const file = join(out, `${String(shot).padStart(2, "0")}-${name}.png`);
+  execFileSync("import", ["-window", "root", file]);
+  console.log(`  screenshot ${file}`);
+}
+
+function step(text) {
+  console.log(`- ${text}`);
+}
+
+async function waitForPort(port, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const ok = await new Promise((r) => {
+      const s = net.connect(port, "127.0.0.1", () => (s.end(), r(true)));
+      s.on("error", () => r(false));
+    });
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`tauri-driver did not listen on ${port}`);
+}
+
+const driver = spawn("tauri-driver", ["--port", "4444", "--native-driver", "/usr/bin/WebKitWebDriver"], {
+  env: { ...process.env, CASEBOOK_VAULT: vault, WEBKIT_DISABLE_DMABUF_RENDERER: "1", HOME: home },
+  stdio: ["ignore", "inherit", "inherit"],
+});
+
+let session;
+let failed = false;
+try {
+  await waitForPort(4444, 20_000);
+  session = await Session.start("http://127.0.0.1:4444", {
+    "tauri:options": { application: app },
+    "wdio:enforceWebDriverClassic": true,
+  });
+  const s = session;
+
+  step("first run: create the vault");
+  await s.find("setup-name", { timeout: 30_000 });
+  screenshot("first-run");
+  await s.type("setup-name", "Erin Vogel");
+  await s.type("setup-org", "CERT Rheinstadt");
+  await s.type("setup-passphrase", "short");
+  const meter = await s.find("strength-meter");
+  const weak = await s.text(meter);
+  await s.type("setup-passphrase", " and then some real words: " + PASS);
+  await s.waitFor("the strength meter to change", async () => (await s.text(meter)) !== weak);
+  // Clear and type the real passphrase.
+  await s.script(`document.querySelector('[data-testid="setup-passphrase"]').value = ""`);
+  const pp = await s.find("setup-passphrase");
+  await s.cmd("POST", `/element/${pp}/clear`, {});
+  await s.type("setup-passphrase", PASS);
+  await s.type("setup-confirm", PASS);
+  screenshot("first-run-filled");
+  await s.click("setup-submit");
+
+  step("new case from the ransomware template");
+  await s.click("new-case-button", { timeout: 30_000 });
+  await s.type("case-title", "E2E: encrypted file server");
+  await s.select("case-template", "ransomware");
+  screenshot("new-case");
+  await s.click("case-submit");
+  await s.find("case-header", { timeout: 15_000 });
+  await s.click("tab-tasks");
+  const tasks = await s.waitFor("tasks from the template", async () => {
+    const rows = await s.findAll("task-row");
+    return rows.length >= 6 ? rows : null;
+  });
+  console.log(`  ${tasks.length} tasks from the template`);
+  screenshot("tasks");
+
+  step("three events by keyboard, out of time order");
+  await s.click("tab-timeline");
+  const typed = [
+    ["2026-11-02T03:20Z FS-01 Ransom note README.txt found on the share", "Ransom note"],
+    ["2026-11-02T01:05Z WS-FIN-03 Macro document opened by the accountant", "Macro document"],
+    ["2026-11-02T02:10Z DC-01 svc_backup logs on from WS-FIN-03", "svc_backup"],
+  ];
+  for (const [line] of typed) {
+    const bar = await s.find("quick-add");
+    await s.cmd("POST", `/element/${bar}/value`, { text: line + KEY.ENTER });
+    await s.waitFor("the bar to clear", async () => (await s.script(`return document.querySelector('[data-testid="quick-add"]').value`)) === "");
+  }
+  const order = await s.waitFor("three rows", async () => {
+    const rows = await s.findAll("timeline-row");
+    if (rows.length !== 3) return null;
+    return Promise.all(rows.map((r) => s.text(r)));
+  });
+  const expected = ["Macro document", "svc_backup", "Ransom note"];
+  expected.forEach((want, i) => {
+    if (!order[i].includes(want)) throw new Error(`row ${i} is "${order[i]}", expected it to mention "${want}"`);
+  });
+  console.log("  rows in time order");
+  screenshot("timeline");
+
+  step("flag the middle event as a key event");
+  const rows = await s.findAll("timeline-row");
+  const flagId = await s.attribute(rows[1], "data-event-id");
+  const [flag] = await s.findAll("flag-button", rows[1]);
+  await s.clickElement(flag);
+  await s.waitFor("the flag to show", async () => {
+    const r = await s.script(
+      `const row = document.querySelector('[data-event-id="${flagId}"]');
+       return row && row.querySelector('[data-testid="flag-button"]').getAttribute("aria-pressed")`,
+    );
+    return r === "true";
+  });
+  screenshot("flagged");
+
+  step("lock, then a wrong and a right passphrase");
+  await s.click("lock-button");
+  await s.find("unlock-passphrase", { timeout: 10_000 });
+  screenshot("locked");
+  await s.type("unlock-passphrase", "not the passphrase at all");
+  await s.click("unlock-submit");
+  const err = await s.find("unlock-error", { timeout: 15_000 });
+  const errText = await s.text(err);
+  if (!/passphrase/i.test(errText)) throw new Error(`unlock error says "${errText}"`);
+  screenshot("wrong-passphrase");
+  const up = await s.find("unlock-passphrase");
+  await s.cmd("POST", `/element/${up}/clear`, {});
+  await s.type("unlock-passphrase", PASS);
+  await s.click("unlock-submit");
+
+  step("the case and its events are still there");
+  const caseRow = await s.find("case-row", { timeout: 15_000 });
+  await s.clickElement(caseRow);
+  await s.click("tab-timeline");
+  const again = await s.waitFor("three rows again", async () => {
+    const r = await s.findAll("timeline-row");
+    if (r.length !== 3) return null;
+    return Promise.all(r.map((x) => s.text(x)));
+  });
+  expected.forEach((want, i) => {
+    if (!again[i].includes(want)) throw new Error(`after unlock, row ${i} is "${again[i]}"`);
+  });
+  const pressed = await s.script(
+    `const row = document.querySelector('[data-event-id="${flagId}"]');
+     return row && row.querySelector('[data-testid="flag-button"]').getAttribute("aria-pressed")`,
+  );
+  if (pressed !== "true") throw new Error("the key-event flag was lost across lock and unlock");
+  screenshot("after-unlock");
+  console.log("desktop e2e: passed");
+} catch (e) {
+  failed = true;
+  console.error(`desktop e2e: FAILED: ${e.stack || e}`);
+  try {
+    screenshot("failure");
+  } catch {}
+} finally {
+  if (session) await session.end();
+  driver.kill("SIGTERM");
+  rmSync(home, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);

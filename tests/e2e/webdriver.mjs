@@ -1,0 +1,115 @@
+// A minimal W3C WebDriver client over fetch: enough to drive the real Casebook window through
+// tauri-driver + WebKitWebDriver (no npm dependencies, so nothing to download or keep in sync).
+
+const ELEMENT = "element-6066-11e4-a52f-4a6e6a6e4a6e";
+
+export class Session {
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+
+  static async start(base, capabilities) {
+    const r = await call("POST", `${base}/session`, { capabilities: { alwaysMatch: capabilities } });
+    return new Session(base, r.sessionId);
+  }
+
+  async cmd(method, path, body) {
+    return call(method, `${this.base}/session/${this.id}${path}`, body);
+  }
+
+  async find(testid, { timeout = 10_000 } = {}) {
+    const until = Date.now() + timeout;
+    for (;;) {
+      const found = await this.findAll(testid);
+      if (found.length > 0) return found[0];
+      if (Date.now() > until) throw new Error(`no element [data-testid="${testid}"] after ${timeout} ms`);
+      await sleep(100);
+    }
+  }
+
+  async findAll(testid, within) {
+    const path = within ? `/element/${within}/elements` : "/elements";
+    const r = await this.cmd("POST", path, { using: "css selector", value: `[data-testid="${testid}"]` });
+    return r.map((e) => e[ELEMENT]);
+  }
+
+  async click(testid) {
+    const el = await this.find(testid);
+    await this.cmd("POST", `/element/${el}/click`, {});
+    return el;
+  }
+
+  async clickElement(el) {
+    await this.cmd("POST", `/element/${el}/click`, {});
+  }
+
+  async type(testid, text) {
+    const el = await this.find(testid);
+    await this.cmd("POST", `/element/${el}/value`, { text });
+    return el;
+  }
+
+  async text(el) {
+    return this.cmd("GET", `/element/${el}/text`);
+  }
+
+  async attribute(el, name) {
+    return this.cmd("GET", `/element/${el}/attribute/${name}`);
+  }
+
+  async select(testid, value) {
+    const el = await this.find(testid);
+    await this.script(
+      `const s = arguments[0]; s.value = arguments[1]; s.dispatchEvent(new Event("change", { bubbles: true }));`,
+      [{ [ELEMENT]: el }, value],
+    );
+  }
+
+  async script(body, args = []) {
+    return this.cmd("POST", "/execute/sync", { script: body, args });
+  }
+
+  async asyncScript(body, args = []) {
+    return this.cmd("POST", "/execute/async", { script: body, args });
+  }
+
+  async waitFor(what, check, { timeout = 10_000 } = {}) {
+    const until = Date.now() + timeout;
+    let last;
+    for (;;) {
+      try {
+        last = await check();
+        if (last) return last;
+      } catch (e) {
+        last = e;
+      }
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+      await sleep(100);
+    }
+  }
+
+  async end() {
+    await this.cmd("DELETE", "", undefined).catch(() => {});
+  }
+}
+
+export const KEY = { ENTER: "\uE007", ESCAPE: "\uE00C" };
+
+export function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function call(method, url, body) {
+  const res = await fetch(url, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const v = json.value || {};
+    throw new Error(`${method} ${url}: ${res.status} ${v.error || ""} ${v.message || ""}`);
+  }
+  return json.value;
+}
