@@ -30,6 +30,13 @@ function screenshot(name) {
   console.log(`  screenshot ${file}`);
 }
 
+// The rendered timeline rows' text, top to bottom (the virtualized rows are placed by offset).
+async function rowTexts(s) {
+  return s.script(`return [...document.querySelectorAll('[data-testid="timeline-row"]')]
+    .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+    .map((r) => r.textContent)`);
+}
+
 function step(text) {
   console.log(`- ${text}`);
 }
@@ -109,9 +116,8 @@ try {
     await s.waitFor("the bar to clear", async () => (await s.script(`return document.querySelector('[data-testid="quick-add"]').value`)) === "");
   }
   const order = await s.waitFor("three rows", async () => {
-    const rows = await s.findAll("timeline-row");
-    if (rows.length !== 3) return null;
-    return Promise.all(rows.map((r) => s.text(r)));
+    const texts = await rowTexts(s);
+    return texts.length === 3 ? texts : null;
   });
   const expected = ["Macro document", "svc_backup", "Ransom note"];
   expected.forEach((want, i) => {
@@ -151,12 +157,13 @@ try {
 
   step("the case and its events are still there");
   const caseRow = await s.find("case-row", { timeout: 15_000 });
-  await s.clickElement(caseRow);
+  // WebKitWebDriver will not click a table row itself; its first cell is what a user clicks.
+  const cell = await s.cmd("POST", `/element/${caseRow}/element`, { using: "css selector", value: "td" });
+  await s.clickElement(Object.values(cell)[0]);
   await s.click("tab-timeline");
   const again = await s.waitFor("three rows again", async () => {
-    const r = await s.findAll("timeline-row");
-    if (r.length !== 3) return null;
-    return Promise.all(r.map((x) => s.text(x)));
+    const texts = await rowTexts(s);
+    return texts.length === 3 ? texts : null;
   });
   expected.forEach((want, i) => {
     if (!again[i].includes(want)) throw new Error(`after unlock, row ${i} is "${again[i]}"`);
@@ -167,6 +174,15 @@ try {
   );
   if (pressed !== "true") throw new Error("the key-event flag was lost across lock and unlock");
   screenshot("after-unlock");
+
+  step("every other screen renders");
+  for (const tab of ["observables", "evidence", "tasks", "notes", "assets", "history"]) {
+    await s.click(`tab-${tab}`);
+    await sleep(300);
+    screenshot(`tab-${tab}`);
+  }
+  const banner = await s.findAll("error-banner");
+  if (banner.length > 0) throw new Error(`an error banner is showing: ${await s.text(banner[0])}`);
   console.log("desktop e2e: passed");
 } catch (e) {
   failed = true;

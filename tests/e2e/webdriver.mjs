@@ -1,7 +1,8 @@
 // A minimal W3C WebDriver client over fetch: enough to drive the real Casebook window through
 // tauri-driver + WebKitWebDriver (no npm dependencies, so nothing to download or keep in sync).
 
-const ELEMENT = "element-6066-11e4-a52f-4a6e6a6e4a6e";
+// The W3C web element identifier key.
+const ELEMENT = "element-6066-11e4-a52f-4ba0-ffd6b40fca2b";
 
 export class Session {
   constructor(base, id) {
@@ -31,7 +32,7 @@ export class Session {
   async findAll(testid, within) {
     const path = within ? `/element/${within}/elements` : "/elements";
     const r = await this.cmd("POST", path, { using: "css selector", value: `[data-testid="${testid}"]` });
-    return r.map((e) => e[ELEMENT]);
+    return r.map((e) => e[ELEMENT] ?? Object.values(e)[0]);
   }
 
   async click(testid) {
@@ -59,11 +60,16 @@ export class Session {
   }
 
   async select(testid, value) {
-    const el = await this.find(testid);
-    await this.script(
-      `const s = arguments[0]; s.value = arguments[1]; s.dispatchEvent(new Event("change", { bubbles: true }));`,
-      [{ [ELEMENT]: el }, value],
+    await this.find(testid);
+    const ok = await this.script(
+      `const s = document.querySelector('[data-testid="' + arguments[0] + '"]');
+       if (![...s.options].some((o) => o.value === arguments[1])) return false;
+       s.value = arguments[1];
+       s.dispatchEvent(new Event("change", { bubbles: true }));
+       return true;`,
+      [testid, value],
     );
+    if (!ok) throw new Error(`[data-testid="${testid}"] has no option "${value}"`);
   }
 
   async script(body, args = []) {

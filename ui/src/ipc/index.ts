@@ -1,0 +1,167 @@
+// The UI's only door to the Rust core. Every command is an async function that returns its value
+// or throws an `AppError {code, message}`; long work reports progress through a callback.
+// `bindings.ts` is generated from src-tauri by tauri-specta (do not edit it); the wire types the
+// features use are re-exported here under plain names (the `_Serialize` shapes the core sends).
+import { Channel } from "@tauri-apps/api/core";
+import { commands } from "./bindings";
+import type * as B from "./bindings";
+
+export type ErrorKind = B.ErrorKind;
+export type Asset = B.Asset;
+export type Bucket = B.Bucket;
+export type CaseDetail = B.CaseDetail_Serialize;
+export type CaseSummary = B.CaseSummary_Serialize;
+export type CommitInfo = B.CommitInfo;
+export type Conflict = B.Conflict;
+export type ConflictValue = B.ConflictValue;
+export type Cursor = B.Cursor;
+export type CustodyEntry = B.CustodyEntry_Serialize;
+export type Evidence = B.Evidence_Serialize;
+export type EventRow = B.EventRow_Serialize;
+export type ImportReport = B.ImportReport;
+export type NewAsset = B.NewAsset_Serialize;
+export type NewCase = B.NewCase_Serialize;
+export type Note = B.Note;
+export type Observable = B.Observable_Serialize;
+export type Owner = B.Owner;
+export type Partner = B.Partner;
+export type Playbook = B.Playbook;
+/** Progress of long work, normalized: units done and, when known, the total. */
+export type Progress = { done: number; total: number | null };
+export type QuickEvent = B.QuickEvent_Serialize;
+export type Strength = B.Strength_Serialize;
+export type Task = B.Task;
+export type TimelineFilter = B.TimelineFilter_Serialize;
+export type TimelinePage = B.TimelinePage_Serialize;
+export type VaultStatus = B.VaultStatus_Serialize;
+type IpcError = B.IpcError;
+type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
+
+/** A failed command, as the core reported it. `code` is one of the closed `ErrorKind` words. */
+export class AppError extends Error {
+  readonly code: ErrorKind;
+  constructor(code: ErrorKind, message: string) {
+    super(message);
+    this.name = "AppError";
+    this.code = code;
+  }
+}
+
+/** Turns anything thrown into an AppError (an `invoke` rejection carries `{code, message}`). */
+export function toAppError(e: unknown): AppError {
+  if (e instanceof AppError) return e;
+  if (e && typeof e === "object" && "code" in e && "message" in e) {
+    const x = e as IpcError;
+    return new AppError(x.code, String(x.message));
+  }
+  if (e instanceof Error) return new AppError("internal", e.message);
+  return new AppError("internal", String(e));
+}
+
+async function unwrap<T>(p: Promise<Result<T, IpcError>>): Promise<T> {
+  let r: Result<T, IpcError>;
+  try {
+    r = await p;
+  } catch (e) {
+    throw toAppError(e);
+  }
+  if (r.status === "error") throw toAppError(r.error);
+  return r.data;
+}
+
+async function plain<T>(p: Promise<T>): Promise<T> {
+  try {
+    return (await p) as T;
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+/** A progress callback: units done and, when known, the total. */
+export type OnProgress = (p: Progress) => void;
+
+function channel(on?: OnProgress): Channel<B.Progress_Deserialize> {
+  const ch = new Channel<B.Progress_Deserialize>();
+  ch.onmessage = (p) => on?.({ done: p.done ?? 0, total: p.total ?? null });
+  return ch;
+}
+
+/** The system's IANA time zone, sent with naive times. */
+export function systemTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+export const api = {
+  vaultStatus: (): Promise<VaultStatus> => plain(commands.vaultStatus()),
+  passphraseStrength: (passphrase: string, name: string, org: string): Promise<Strength> =>
+    plain(commands.passphraseStrength(passphrase, name, org)),
+  vaultCreate: (passphrase: string, name: string, org: string): Promise<Owner> =>
+    unwrap(commands.vaultCreate(passphrase, name, org)),
+  vaultUnlock: (passphrase: string): Promise<Owner> => unwrap(commands.vaultUnlock(passphrase)),
+  vaultLock: async (): Promise<void> => {
+    await plain(commands.vaultLock());
+  },
+  workCancel: async (): Promise<void> => {
+    await plain(commands.workCancel());
+  },
+
+  caseList: (): Promise<CaseSummary[]> => unwrap(commands.caseList()),
+  playbookList: (): Promise<Playbook[]> => unwrap(commands.playbookList()),
+  caseCreate: (c: NewCase): Promise<string> => unwrap(commands.caseCreate(c)),
+  caseGet: (caseId: string): Promise<CaseDetail> => unwrap(commands.caseGet(caseId)),
+  caseSetPhase: (caseId: string, phase: string): Promise<CaseDetail> =>
+    unwrap(commands.caseSetPhase(caseId, phase)),
+
+  timelinePage: (caseId: string, filter: TimelineFilter, after: Cursor | null, limit: number): Promise<TimelinePage> =>
+    unwrap(commands.timelinePage(caseId, filter, after, limit)),
+  timelineBuckets: (caseId: string, buckets: number): Promise<Bucket[]> =>
+    unwrap(commands.timelineBuckets(caseId, buckets)),
+  eventAdd: (caseId: string, event: QuickEvent): Promise<string> => unwrap(commands.eventAdd(caseId, event)),
+  eventFlag: async (caseId: string, event: string, key: boolean): Promise<void> => {
+    await unwrap(commands.eventFlag(caseId, event, key));
+  },
+  /** Imports a timeline file; `on` gets rows read so far. Cancel with `workCancel`. */
+  timelineImport: (caseId: string, path: string, on?: OnProgress): Promise<ImportReport> =>
+    unwrap(commands.timelineImport(caseId, path, systemTimeZone(), channel(on))),
+
+  observableList: (caseId: string): Promise<Observable[]> => unwrap(commands.observableList(caseId)),
+  /** Returns true when the value merged into an observable the case already had. */
+  observableAdd: (caseId: string, kind: string | null, value: string, ioc: boolean, note: string | null): Promise<boolean> =>
+    unwrap(commands.observableAdd(caseId, kind, value, ioc, note)),
+  taskList: (caseId: string): Promise<Task[]> => unwrap(commands.taskList(caseId)),
+  taskAdd: (caseId: string, title: string, phase: string): Promise<string> =>
+    unwrap(commands.taskAdd(caseId, title, phase)),
+  taskSetStatus: async (caseId: string, task: string, status: string): Promise<void> => {
+    await unwrap(commands.taskSetStatus(caseId, task, status));
+  },
+  noteList: (caseId: string): Promise<Note[]> => unwrap(commands.noteList(caseId)),
+  noteAdd: (caseId: string, title: string | null, body: string): Promise<string> =>
+    unwrap(commands.noteAdd(caseId, title, body)),
+  assetList: (caseId: string): Promise<Asset[]> => unwrap(commands.assetList(caseId)),
+  assetAdd: (caseId: string, asset: NewAsset): Promise<string> => unwrap(commands.assetAdd(caseId, asset)),
+  evidenceList: (caseId: string): Promise<Evidence[]> => unwrap(commands.evidenceList(caseId)),
+  /** Hashes and stores a file as evidence; `on` gets bytes read and the file size. */
+  evidenceAdd: (caseId: string, path: string, description: string | null, on?: OnProgress): Promise<Evidence> =>
+    unwrap(commands.evidenceAdd(caseId, path, description, channel(on))),
+  custodyList: (caseId: string, evidence: string): Promise<CustodyEntry[]> =>
+    unwrap(commands.custodyList(caseId, evidence)),
+  custodyAdd: async (caseId: string, evidence: string, action: string, location: string | null, note: string | null): Promise<void> => {
+    await unwrap(commands.custodyAdd(caseId, evidence, action, location, note));
+  },
+
+  history: (caseId: string): Promise<CommitInfo[]> => unwrap(commands.history(caseId)),
+  conflictList: (caseId: string): Promise<Conflict[]> => unwrap(commands.conflictList(caseId)),
+  conflictResolve: async (caseId: string, kind: string, record: string, field: string, value: string): Promise<void> => {
+    await unwrap(commands.conflictResolve(caseId, kind, record, field, value));
+  },
+
+  partnerList: (): Promise<Partner[]> => unwrap(commands.partnerList()),
+  partnerAdd: (card: string, maxTlp: string): Promise<Partner> => unwrap(commands.partnerAdd(card, maxTlp)),
+  partnerVerify: (name: string, fingerprint: string): Promise<Partner> =>
+    unwrap(commands.partnerVerify(name, fingerprint)),
+  partnerRemove: async (name: string): Promise<void> => {
+    await unwrap(commands.partnerRemove(name));
+  },
+};
+
+export type Api = typeof api;
