@@ -758,3 +758,204 @@ impl From<&casebook::Partner> for Partner {
         }
     }
 }
+
+/// An export, as the Share screen sets it up.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareRequest {
+    /// Partner names (at least one).
+    pub to: Vec<String>,
+    /// TLP ceiling word: records above it stay home.
+    pub tlp: String,
+    /// Only what these partners cannot already have.
+    pub delta: bool,
+    /// ASCII armor, for pasting into an e-mail.
+    pub armor: bool,
+    /// Split into parts of at most this many MiB (e-mail size limits).
+    pub split_mib: Option<u32>,
+    /// Allow partners whose fingerprint was not verified.
+    pub allow_unverified: bool,
+    /// Where to write the bundle.
+    pub dest: String,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareReport {
+    /// Bundle id.
+    pub bundle_id: String,
+    /// The file, or the parts.
+    pub files: Vec<String>,
+    /// SHA-256 of the bundle (parts joined), to read to the partner.
+    pub sha256: String,
+    /// Bytes written.
+    pub bytes: f64,
+    /// Commits carried.
+    pub commits: f64,
+    /// Ops withheld by TLP, per kind.
+    pub withheld: Vec<KindCount>,
+}
+
+impl From<casebook::ExportReport> for ShareReport {
+    fn from(r: casebook::ExportReport) -> Self {
+        Self {
+            bundle_id: r.bundle_id,
+            files: r.files.iter().map(|f| f.display().to_string()).collect(),
+            sha256: r.sha256,
+            bytes: r.bytes as f64,
+            commits: r.manifest.commits as f64,
+            withheld: kind_counts(&r.manifest.withheld),
+        }
+    }
+}
+
+/// Counts per kind from a map of kind words.
+pub fn kind_counts(m: &std::collections::BTreeMap<String, u64>) -> Vec<KindCount> {
+    m.iter().map(|(k, n)| KindCount { kind: k.clone(), count: *n as u32 }).collect()
+}
+
+/// What a verified bundle in the inbox holds and would change.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BundlePreview {
+    /// previewed, accepted, held or already had.
+    pub outcome: String,
+    /// Sender's name.
+    pub sender: String,
+    /// Sender's organisation.
+    pub sender_org: String,
+    /// Sender's key fingerprint.
+    pub fingerprint: String,
+    /// How far the sender is trusted here.
+    pub trust: String,
+    /// Title of the case it carries.
+    pub case_title: String,
+    /// Commits carried.
+    pub commits: f64,
+    /// Commits new to this vault.
+    pub new_commits: f64,
+    /// Records it creates here, per kind.
+    pub new_records: Vec<KindCount>,
+    /// Fields in conflict after applying.
+    pub conflicts: f64,
+    /// The sender's TLP ceiling.
+    pub tlp_ceiling: String,
+    /// Whether it was addressed to this vault.
+    pub addressed_to_me: bool,
+}
+
+impl BundlePreview {
+    /// From the preview JSON the inbox keeps.
+    pub fn from_json(v: &Value) -> Self {
+        let s = |p: &str| v.pointer(p).and_then(Value::as_str).unwrap_or_default().to_string();
+        let n = |p: &str| v.pointer(p).and_then(Value::as_f64).unwrap_or_default();
+        let counts = v
+            .get("new_records")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, c)| KindCount { kind: k.clone(), count: c.as_u64().unwrap_or(0) as u32 })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Self {
+            outcome: s("/outcome"),
+            sender: s("/sender/name"),
+            sender_org: s("/sender/org"),
+            fingerprint: s("/sender/fingerprint"),
+            trust: s("/sender/trust"),
+            case_title: s("/case/title"),
+            commits: n("/commits"),
+            new_commits: n("/new_commits"),
+            new_records: counts,
+            conflicts: v.get("conflicts").and_then(Value::as_array).map_or(0.0, |a| a.len() as f64),
+            tlp_ceiling: s("/tlp_ceiling"),
+            addressed_to_me: v.get("addressed_to_me").and_then(Value::as_bool).unwrap_or(false),
+        }
+    }
+}
+
+/// A file the inbox has seen.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct InboxItem {
+    /// Id.
+    pub id: f64,
+    /// pending, held, quarantined, duplicate, accepted, rejected or failed.
+    pub state: String,
+    /// Why, for quarantined and failed items.
+    pub reason: String,
+    /// Where it was seen.
+    pub paths: Vec<String>,
+    /// Size in bytes.
+    pub size: f64,
+    /// SHA-256.
+    pub sha256: String,
+    /// The verified preview, for bundles that passed every check.
+    pub preview: Option<BundlePreview>,
+    /// First seen (µs).
+    pub first_seen: f64,
+}
+
+impl From<&casebook::InboxItem> for InboxItem {
+    fn from(i: &casebook::InboxItem) -> Self {
+        Self {
+            id: i.id as f64,
+            state: i.state.as_str().to_string(),
+            reason: i.reason.clone(),
+            paths: i.paths.clone(),
+            size: i.size as f64,
+            sha256: i.sha256.clone(),
+            preview: i.preview.as_ref().map(BundlePreview::from_json),
+            first_seen: i.first_seen as f64,
+        }
+    }
+}
+
+/// Something the inbox watcher saw, pushed to the Inbox screen as it happens.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct InboxNotice {
+    /// watching, recorded, seen_again, folder_gone, folder_back, retrying or problem.
+    pub kind: String,
+    /// A line for the responder.
+    pub message: String,
+    /// The item concerned, when one was recorded.
+    pub item: Option<InboxItem>,
+}
+
+impl InboxNotice {
+    /// The notice for a watcher event; `None` for files passed over (not bundles).
+    pub fn from_event(e: &casebook::InboxEvent) -> Option<Self> {
+        use casebook::InboxEvent as E;
+        let (kind, message, item) = match e {
+            E::Watching(dirs) => (
+                "watching",
+                format!(
+                    "watching {}",
+                    dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
+                ),
+                None,
+            ),
+            E::Recorded(i) => (
+                "recorded",
+                format!("new file: {} ({})", i.paths.join(", "), i.state.as_str()),
+                Some(i.into()),
+            ),
+            E::SeenAgain { id, path } => {
+                ("seen_again", format!("item {id} seen again at {}", path.display()), None)
+            }
+            E::FolderGone(d) => {
+                ("folder_gone", format!("{} is gone (USB stick removed?)", d.display()), None)
+            }
+            E::FolderBack(d) => ("folder_back", format!("{} is back", d.display()), None),
+            E::Retrying { path, error } => {
+                ("retrying", format!("cannot read {} yet: {error}", path.display()), None)
+            }
+            E::Problem(p) => ("problem", p.clone(), None),
+            _ => return None,
+        };
+        Some(Self { kind: kind.to_string(), message, item })
+    }
+}

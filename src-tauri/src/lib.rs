@@ -14,11 +14,12 @@
 pub mod commands;
 pub mod demo;
 pub mod dto;
+pub mod inbox_watch;
 pub mod state;
 
 use std::path::PathBuf;
 
-use commands::{cases, history, partners, records, timeline, vault};
+use commands::{cases, history, inbox, partners, records, share, timeline, vault};
 use dto::{ErrorKind, IpcError};
 
 /// Runs blocking work (imports, hashing) off the IPC thread.
@@ -70,6 +71,13 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
         partners::partner_add,
         partners::partner_verify,
         partners::partner_remove,
+        share::share_preview,
+        share::share_export,
+        inbox::inbox_list,
+        inbox::inbox_folders,
+        inbox::inbox_accept,
+        inbox::inbox_reject,
+        inbox::inbox_subscribe,
     ])
 }
 

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use casebook::Vault;
 
 use crate::dto::IpcError;
+use crate::inbox_watch::InboxWatch;
 
 /// The app's state. The open vault (its SQLCipher connection and the owner's keys) lives only
 /// here, in memory, and is dropped on lock.
@@ -16,12 +17,19 @@ pub struct AppState {
     vault: Mutex<Option<Vault>>,
     /// Set to stop the long work under way (one at a time: they all hold the vault).
     cancel: Arc<AtomicBool>,
+    /// The inbox watcher, running while the vault is unlocked.
+    pub inbox: InboxWatch,
 }
 
 impl AppState {
     /// State for the vault at `dir`, locked.
     pub fn new(dir: PathBuf) -> Self {
-        Self { dir, vault: Mutex::new(None), cancel: Arc::new(AtomicBool::new(false)) }
+        Self {
+            dir,
+            vault: Mutex::new(None),
+            cancel: Arc::new(AtomicBool::new(false)),
+            inbox: InboxWatch::default(),
+        }
     }
 
     /// The vault slot; a panic in an earlier command does not lock the user out.
@@ -40,6 +48,30 @@ impl AppState {
     pub fn start_work(&self) -> Arc<AtomicBool> {
         self.cancel.store(false, Ordering::SeqCst);
         self.cancel.clone()
+    }
+
+    /// Holds the unlocked vault, and starts the inbox watcher on a second connection opened with
+    /// `passphrase` on a background thread (the passphrase is dropped once it is open).
+    pub fn unlocked(&self, vault: Vault, passphrase: zeroize::Zeroizing<String>, app: tauri::AppHandle) {
+        *self.slot() = Some(vault);
+        let dir = self.dir.clone();
+        std::thread::spawn(move || {
+            use tauri::Manager;
+            let state = app.state::<AppState>();
+            match Vault::open(&dir, &passphrase) {
+                // Locked again meanwhile: no watcher for a locked vault.
+                Ok(second) if state.slot().is_some() => state.inbox.start(second),
+                Ok(_) => {}
+                Err(e) => state.inbox.report_problem(&e.to_string()),
+            }
+        });
+    }
+
+    /// Drops the vault and stops the inbox watcher.
+    pub fn lock(&self) {
+        self.cancel_work();
+        self.inbox.stop();
+        self.slot().take();
     }
 
     /// Asks the long work under way to stop.

@@ -3,7 +3,9 @@
 //!
 //! Deterministic: the same vault content (apart from ids, salts and signatures) every time.
 
-use casebook_ledger::{EventFields, ObservableType, Op, Phase, RecordId, RecordKind, Severity, TaskStatus, Tlp};
+use casebook_ledger::{
+    EventFields, ObservableType, Op, Phase, RecordId, RecordKind, Severity, TaskStatus, Tlp,
+};
 
 use crate::{AssetFields, AssetKind, CaseId, Compromise, Error, NewCase, Vault};
 
@@ -16,29 +18,95 @@ const MIN: i64 = 60_000_000;
 
 /// The story's key moments: minutes after T0, host, phase, description, key event.
 const STORY: &[(i64, &str, Phase, &str, bool)] = &[
-    (0, "MAIL-GW", Phase::Detect, "Phishing e-mail \"Rechnung Oktober\" delivered to 14 staff mailboxes", false),
+    (
+        0,
+        "MAIL-GW",
+        Phase::Detect,
+        "Phishing e-mail \"Rechnung Oktober\" delivered to 14 staff mailboxes",
+        false,
+    ),
     (12, "WS-FIN-03", Phase::Detect, "Invoice.xlsm opened; macro spawns powershell -enc …", true),
     (13, "WS-FIN-03", Phase::Detect, "Beacon to 185.220.101.47:443 (Cobalt Strike profile)", true),
     (95, "WS-FIN-03", Phase::Detect, "LSASS memory read by rundll32 (comsvcs MiniDump)", false),
     (140, "DC-01", Phase::Detect, "Logon of svc_backup from WS-FIN-03 (type 3)", false),
     (212, "SCADA-HIST-01", Phase::Detect, "RDP logon as svc_backup from WS-FIN-03", true),
     (260, "FS-01", Phase::Detect, "rclone.exe uploads 38 GB to mega.nz", true),
-    (1_310, "DC-01", Phase::Detect, "GPO \"Update\" created: scheduled task runs locker.exe on all hosts", true),
-    (1_322, "FS-01", Phase::Detect, "Files renamed to *.lockbit; ransom note README.txt in every share", true),
+    (
+        1_310,
+        "DC-01",
+        Phase::Detect,
+        "GPO \"Update\" created: scheduled task runs locker.exe on all hosts",
+        true,
+    ),
+    (
+        1_322,
+        "FS-01",
+        Phase::Detect,
+        "Files renamed to *.lockbit; ransom note README.txt in every share",
+        true,
+    ),
     (1_330, "SCADA-HIST-01", Phase::Detect, "Historian database encrypted; HMI trend views empty", true),
-    (1_345, "SOC", Phase::Detect, "On-call engineer reports HMI alarms and ransom notes; incident declared", true),
+    (
+        1_345,
+        "SOC",
+        Phase::Detect,
+        "On-call engineer reports HMI alarms and ransom notes; incident declared",
+        true,
+    ),
     (1_360, "SOC", Phase::Respond, "City CERT informed; national CERT notified (report #2026-4471)", false),
-    (1_372, "CORE-SW-01", Phase::Respond, "OT network segment isolated from the office network at the core switch", true),
+    (
+        1_372,
+        "CORE-SW-01",
+        Phase::Respond,
+        "OT network segment isolated from the office network at the core switch",
+        true,
+    ),
     (1_380, "FW-EDGE", Phase::Respond, "Outbound traffic blocked except to the backup provider", false),
-    (1_395, "PLANT", Phase::Respond, "Treatment plant switched to manual operation; chlorine dosing checked by hand", true),
+    (
+        1_395,
+        "PLANT",
+        Phase::Respond,
+        "Treatment plant switched to manual operation; chlorine dosing checked by hand",
+        true,
+    ),
     (1_420, "WS-FIN-03", Phase::Respond, "Memory image taken before power-off (evidence E-001)", false),
     (1_455, "DC-01", Phase::Respond, "svc_backup and 3 admin accounts disabled; krbtgt reset (1st)", true),
-    (1_530, "FS-01", Phase::Respond, "Disk images of FS-01 and SCADA-HIST-01 taken (evidence E-002, E-003)", false),
+    (
+        1_530,
+        "FS-01",
+        Phase::Respond,
+        "Disk images of FS-01 and SCADA-HIST-01 taken (evidence E-002, E-003)",
+        false,
+    ),
     (2_880, "DC-01", Phase::Remediate, "krbtgt reset (2nd) after replication", false),
-    (3_100, "SCADA-HIST-01", Phase::Remediate, "Historian rebuilt from clean media; restored from offline backup of 31 Oct", true),
-    (3_600, "FS-01", Phase::Remediate, "File shares restored; 2.1 % of files lost (changed after the last backup)", false),
-    (4_300, "PLANT", Phase::Remediate, "Plant back on automatic control after a 4-hour supervised test", true),
-    (5_800, "MAIL-GW", Phase::Remediate, "Macros from the internet blocked by policy on every workstation", false),
+    (
+        3_100,
+        "SCADA-HIST-01",
+        Phase::Remediate,
+        "Historian rebuilt from clean media; restored from offline backup of 31 Oct",
+        true,
+    ),
+    (
+        3_600,
+        "FS-01",
+        Phase::Remediate,
+        "File shares restored; 2.1 % of files lost (changed after the last backup)",
+        false,
+    ),
+    (
+        4_300,
+        "PLANT",
+        Phase::Remediate,
+        "Plant back on automatic control after a 4-hour supervised test",
+        true,
+    ),
+    (
+        5_800,
+        "MAIL-GW",
+        Phase::Remediate,
+        "Macros from the internet blocked by policy on every workstation",
+        false,
+    ),
 ];
 
 /// Routine background events between the key moments: (host, what).
@@ -138,7 +206,8 @@ pub fn seed(vault: &mut Vault) -> Result<CaseId, Error> {
     let note = std::env::temp_dir().join(format!("casebook-demo-{}.txt", std::process::id()));
     std::fs::write(&note, "Your files are encrypted. Contact us within 72 hours. (demo ransom note)\n")
         .map_err(|e| Error::Invalid(format!("cannot write the demo evidence file: {e}")))?;
-    let added = vault.add_evidence(&case, &note, Some("Ransom note README.txt from FS-01"), None, &mut |_| {});
+    let added =
+        vault.add_evidence(&case, &note, Some("Ransom note README.txt from FS-01"), None, &mut |_| {});
     let _ = std::fs::remove_file(&note);
     added?;
     vault.set_phase(&case, Phase::Remediate)?;

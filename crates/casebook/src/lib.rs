@@ -47,7 +47,10 @@ pub use cases::{CaseCheck, CaseOverview, NewCase, NewEvent, Record, record_json}
 pub use error::{Error, ErrorCode};
 pub use identity::Identity;
 pub use inbox::{InboxEvent, InboxItem, InboxState, WatchOptions, Watcher};
-pub use share::{ExportOptions, ExportReport, ImportOptions, ImportOutcome, ImportPreview, SenderTrust};
+pub use share::{
+    DEFAULT_MAX_BLOB_SIZE, ExportOptions, ExportReport, ImportOptions, ImportOutcome, ImportPreview,
+    SenderTrust,
+};
 pub use timeline::{TimelineOptions, TimelinePage, TimelineReport};
 
 /// Now, in µs since the Unix epoch.

@@ -19,6 +19,9 @@ use sha2::{Digest, Sha256};
 
 use crate::{Error, Partner, Vault, now_us};
 
+/// Evidence files larger than this are listed in a bundle but not carried, unless told otherwise.
+pub const DEFAULT_MAX_BLOB_SIZE: u64 = 64 << 20;
+
 /// Largest refused file copied into the quarantine.
 pub const MAX_QUARANTINE_COPY: u64 = 256 << 20;
 
@@ -285,6 +288,36 @@ fn known_to_all(dag: &Dag, states: &[(Vec<CommitId>, Vec<CommitId>)]) -> HashSet
 impl Vault {
     fn signer_keys(&self) -> Result<(minisign::SecretKey, minisign::PublicKey, String), Error> {
         Ok((self.identity.minisign_secret()?, self.identity.minisign_public()?, self.card().name))
+    }
+
+    /// What an export at TLP `ceiling` would withhold: live records per kind that stay home.
+    pub fn withheld_at(&self, case: &CaseId, ceiling: Tlp) -> Result<BTreeMap<String, u64>, Error> {
+        let filter = TlpFilter::new(self, case, ceiling)?;
+        let mut out = BTreeMap::new();
+        if !filter.can_withhold {
+            return Ok(out);
+        }
+        let live: HashMap<RecordKind, u64> = self.store.record_counts(case)?.into_iter().collect();
+        for kind in RecordKind::ALL.into_iter().filter(|k| *k != RecordKind::Custody) {
+            // Records without their own TLP follow the case's: count them from the totals rather than
+            // reading every record (a case may hold a million events).
+            let own = filter.explicit.iter().filter(|((k, _), _)| *k == kind);
+            let n = if filter.case_tlp > ceiling {
+                let kept = own.filter(|(_, t)| **t <= ceiling).count() as u64;
+                live.get(&kind).copied().unwrap_or(0).saturating_sub(kept)
+            } else {
+                own.filter(|(_, t)| **t > ceiling).count() as u64
+            };
+            if n > 0 {
+                out.insert(kind.as_str().to_string(), n);
+            }
+        }
+        let custody =
+            filter.custody_of.keys().filter(|id| filter.withheld(RecordKind::Custody, id)).count() as u64;
+        if custody > 0 {
+            out.insert(RecordKind::Custody.as_str().to_string(), custody);
+        }
+        Ok(out)
     }
 
     /// Writes `case` as a bundle for the partners in `opts.to` to `dest`.

@@ -3,7 +3,9 @@
 
 pub mod cases;
 pub mod history;
+pub mod inbox;
 pub mod partners;
 pub mod records;
+pub mod share;
 pub mod timeline;
 pub mod vault;

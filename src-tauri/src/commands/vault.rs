@@ -30,24 +30,31 @@ pub fn passphrase_strength(passphrase: String, name: String, org: String) -> Str
 #[tauri::command]
 #[specta::specta]
 pub fn vault_create(
+    app: tauri::AppHandle,
     state: State<'_, AppState>,
     passphrase: String,
     name: String,
     org: String,
 ) -> Result<Owner, IpcError> {
+    let passphrase = zeroize::Zeroizing::new(passphrase);
     let vault = casebook::Vault::init(&state.dir, &passphrase, &name, &org)?;
     let owner = Owner::from(&vault);
-    *state.slot() = Some(vault);
+    state.unlocked(vault, passphrase, app);
     Ok(owner)
 }
 
 /// Unlocks the vault.
 #[tauri::command]
 #[specta::specta]
-pub fn vault_unlock(state: State<'_, AppState>, passphrase: String) -> Result<Owner, IpcError> {
+pub fn vault_unlock(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    passphrase: String,
+) -> Result<Owner, IpcError> {
+    let passphrase = zeroize::Zeroizing::new(passphrase);
     let vault = casebook::Vault::open(&state.dir, &passphrase)?;
     let owner = Owner::from(&vault);
-    *state.slot() = Some(vault);
+    state.unlocked(vault, passphrase, app);
     Ok(owner)
 }
 
@@ -55,8 +62,7 @@ pub fn vault_unlock(state: State<'_, AppState>, passphrase: String) -> Result<Ow
 #[tauri::command]
 #[specta::specta]
 pub fn vault_lock(state: State<'_, AppState>) {
-    state.cancel_work();
-    state.slot().take();
+    state.lock();
 }
 
 /// Asks the long work under way (an import, hashing evidence) to stop; it writes nothing.

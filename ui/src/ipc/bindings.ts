@@ -84,6 +84,20 @@ export const commands = {
 	partnerVerify: (name: string, fingerprint: string) => typedError<Partner, IpcError>(__TAURI_INVOKE("partner_verify", { name, fingerprint })),
 	/**  Removes a partner. */
 	partnerRemove: (name: string) => typedError<null, IpcError>(__TAURI_INVOKE("partner_remove", { name })),
+	/**  Live records an export at this TLP ceiling would keep home, per kind. */
+	sharePreview: (caseId: string, tlp: string) => typedError<KindCount[], IpcError>(__TAURI_INVOKE("share_preview", { caseId, tlp })),
+	/**  Writes the bundle (a file, or numbered parts), reporting bytes written. */
+	shareExport: (caseId: string, request: ShareRequest_Deserialize, onProgress: Channel<Progress_Deserialize>) => typedError<ShareReport, IpcError>(__TAURI_INVOKE("share_export", { caseId, request, onProgress })),
+	/**  Every item the inbox has seen, newest first. */
+	inboxList: () => typedError<InboxItem_Serialize[], IpcError>(__TAURI_INVOKE("inbox_list")),
+	/**  The folders watched for bundles (the vault's own inbox folder first). */
+	inboxFolders: () => typedError<string[], IpcError>(__TAURI_INVOKE("inbox_folders")),
+	/**  Applies a pending or held item (a held one only with `trustNewSender`). */
+	inboxAccept: (id: number | null, trustNewSender: boolean) => typedError<BundlePreview, IpcError>(__TAURI_INVOKE("inbox_accept", { id, trustNewSender })),
+	/**  Declines an item (its original file is left alone). */
+	inboxReject: (id: number | null) => typedError<InboxItem_Serialize, IpcError>(__TAURI_INVOKE("inbox_reject", { id })),
+	/**  Sends what the inbox watcher sees to `on_notice` from now on (replacing an earlier subscriber). */
+	inboxSubscribe: (onNotice: Channel<InboxNotice_Deserialize>) => __TAURI_INVOKE<void>("inbox_subscribe", { onNotice }),
 };
 
 /* Types */
@@ -111,6 +125,34 @@ export type Bucket = {
 	start: number | null,
 	/**  Events in it. */
 	count: number,
+};
+
+/**  What a verified bundle in the inbox holds and would change. */
+export type BundlePreview = {
+	/**  previewed, accepted, held or already had. */
+	outcome: string,
+	/**  Sender's name. */
+	sender: string,
+	/**  Sender's organisation. */
+	senderOrg: string,
+	/**  Sender's key fingerprint. */
+	fingerprint: string,
+	/**  How far the sender is trusted here. */
+	trust: string,
+	/**  Title of the case it carries. */
+	caseTitle: string,
+	/**  Commits carried. */
+	commits: number | null,
+	/**  Commits new to this vault. */
+	newCommits: number | null,
+	/**  Records it creates here, per kind. */
+	newRecords: KindCount[],
+	/**  Fields in conflict after applying. */
+	conflicts: number | null,
+	/**  The sender's TLP ceiling. */
+	tlpCeiling: string,
+	/**  Whether it was addressed to this vault. */
+	addressedToMe: boolean,
 };
 
 /**  A case's header. */
@@ -419,6 +461,72 @@ export type ImportReport = {
 	problems: string[],
 };
 
+/**  A file the inbox has seen. */
+export type InboxItem = InboxItem_Serialize | InboxItem_Deserialize;
+
+/**  A file the inbox has seen. */
+export type InboxItem_Deserialize = {
+	/**  Id. */
+	id: number | null,
+	/**  pending, held, quarantined, duplicate, accepted, rejected or failed. */
+	state: string,
+	/**  Why, for quarantined and failed items. */
+	reason: string,
+	/**  Where it was seen. */
+	paths: string[],
+	/**  Size in bytes. */
+	size: number | null,
+	/**  SHA-256. */
+	sha256: string,
+	/**  The verified preview, for bundles that passed every check. */
+	preview?: BundlePreview | null,
+	/**  First seen (µs). */
+	firstSeen: number | null,
+};
+
+/**  A file the inbox has seen. */
+export type InboxItem_Serialize = {
+	/**  Id. */
+	id: number | null,
+	/**  pending, held, quarantined, duplicate, accepted, rejected or failed. */
+	state: string,
+	/**  Why, for quarantined and failed items. */
+	reason: string,
+	/**  Where it was seen. */
+	paths: string[],
+	/**  Size in bytes. */
+	size: number | null,
+	/**  SHA-256. */
+	sha256: string,
+	/**  The verified preview, for bundles that passed every check. */
+	preview: BundlePreview | null,
+	/**  First seen (µs). */
+	firstSeen: number | null,
+};
+
+/**  Something the inbox watcher saw, pushed to the Inbox screen as it happens. */
+export type InboxNotice = InboxNotice_Serialize | InboxNotice_Deserialize;
+
+/**  Something the inbox watcher saw, pushed to the Inbox screen as it happens. */
+export type InboxNotice_Deserialize = {
+	/**  watching, recorded, seen_again, folder_gone, folder_back, retrying or problem. */
+	kind: string,
+	/**  A line for the responder. */
+	message: string,
+	/**  The item concerned, when one was recorded. */
+	item?: InboxItem_Deserialize | null,
+};
+
+/**  Something the inbox watcher saw, pushed to the Inbox screen as it happens. */
+export type InboxNotice_Serialize = {
+	/**  watching, recorded, seen_again, folder_gone, folder_back, retrying or problem. */
+	kind: string,
+	/**  A line for the responder. */
+	message: string,
+	/**  The item concerned, when one was recorded. */
+	item: InboxItem_Serialize | null,
+};
+
 /**  An error as the UI sees it: a code to branch on and a message for the responder. */
 export type IpcError = {
 	/**  What kind of failure. */
@@ -640,6 +748,61 @@ export type QuickEvent_Serialize = {
 	host: string | null,
 	/**  Phase word. */
 	phase: string | null,
+};
+
+/**  What an export wrote. */
+export type ShareReport = {
+	/**  Bundle id. */
+	bundleId: string,
+	/**  The file, or the parts. */
+	files: string[],
+	/**  SHA-256 of the bundle (parts joined), to read to the partner. */
+	sha256: string,
+	/**  Bytes written. */
+	bytes: number | null,
+	/**  Commits carried. */
+	commits: number | null,
+	/**  Ops withheld by TLP, per kind. */
+	withheld: KindCount[],
+};
+
+/**  An export, as the Share screen sets it up. */
+export type ShareRequest = ShareRequest_Serialize | ShareRequest_Deserialize;
+
+/**  An export, as the Share screen sets it up. */
+export type ShareRequest_Deserialize = {
+	/**  Partner names (at least one). */
+	to: string[],
+	/**  TLP ceiling word: records above it stay home. */
+	tlp: string,
+	/**  Only what these partners cannot already have. */
+	delta: boolean,
+	/**  ASCII armor, for pasting into an e-mail. */
+	armor: boolean,
+	/**  Split into parts of at most this many MiB (e-mail size limits). */
+	splitMib?: number | null,
+	/**  Allow partners whose fingerprint was not verified. */
+	allowUnverified: boolean,
+	/**  Where to write the bundle. */
+	dest: string,
+};
+
+/**  An export, as the Share screen sets it up. */
+export type ShareRequest_Serialize = {
+	/**  Partner names (at least one). */
+	to: string[],
+	/**  TLP ceiling word: records above it stay home. */
+	tlp: string,
+	/**  Only what these partners cannot already have. */
+	delta: boolean,
+	/**  ASCII armor, for pasting into an e-mail. */
+	armor: boolean,
+	/**  Split into parts of at most this many MiB (e-mail size limits). */
+	splitMib: number | null,
+	/**  Allow partners whose fingerprint was not verified. */
+	allowUnverified: boolean,
+	/**  Where to write the bundle. */
+	dest: string,
 };
 
 /**  How strong a passphrase being typed is. */

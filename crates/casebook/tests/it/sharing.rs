@@ -80,6 +80,15 @@ fn tlp_red_event_never_leaves_at_an_amber_ceiling() {
     // Reclassifying later also counts: this note was created AMBER, then made RED.
     let note = a.add_note(&w.case, Some("Source"), "Source name: Zq9Witness").unwrap();
     a.set_record_tlp(&w.case, &note.to_string(), Tlp::Red).unwrap();
+    // The Share screen's preview names what stays home before anything is written.
+    let preview = a.withheld_at(&w.case, Tlp::Amber).unwrap();
+    assert_eq!(preview.get("event"), Some(&1), "{preview:?}");
+    assert_eq!(preview.get("note"), Some(&1), "{preview:?}");
+    assert_eq!(preview.len(), 2, "{preview:?}");
+    assert!(a.withheld_at(&w.case, Tlp::Red).unwrap().is_empty());
+    let at_green = a.withheld_at(&w.case, Tlp::Green).unwrap();
+    assert_eq!(at_green.get("event"), Some(&2), "an AMBER case at a GREEN ceiling: {at_green:?}");
+    assert_eq!(at_green.get("case"), Some(&1), "{at_green:?}");
     drop(a);
     let b = w.export("amber.casebundle", &export_opts("Bob"));
     let craft = Craft::open(&b, &w.bob.vault());

@@ -1,0 +1,49 @@
+//! The inbox: bundles that arrived in the watched folders, their previews, accept and reject.
+
+use tauri::State;
+use tauri::ipc::Channel;
+
+use crate::dto::{BundlePreview, InboxItem, InboxNotice, IpcError};
+use crate::state::AppState;
+
+/// Every item the inbox has seen, newest first.
+#[tauri::command]
+#[specta::specta]
+pub fn inbox_list(state: State<'_, AppState>) -> Result<Vec<InboxItem>, IpcError> {
+    let mut items: Vec<InboxItem> = state.with(|v| v.inbox_items())?.iter().map(InboxItem::from).collect();
+    items.sort_by(|a, b| b.first_seen.total_cmp(&a.first_seen));
+    Ok(items)
+}
+
+/// The folders watched for bundles (the vault's own inbox folder first).
+#[tauri::command]
+#[specta::specta]
+pub fn inbox_folders(state: State<'_, AppState>) -> Result<Vec<String>, IpcError> {
+    Ok(state.with(|v| v.inbox_dirs())?.iter().map(|d| d.display().to_string()).collect())
+}
+
+/// Applies a pending or held item (a held one only with `trustNewSender`).
+#[tauri::command]
+#[specta::specta]
+pub fn inbox_accept(
+    state: State<'_, AppState>,
+    id: f64,
+    trust_new_sender: bool,
+) -> Result<BundlePreview, IpcError> {
+    let p = state.with(|v| v.inbox_accept(id as i64, trust_new_sender))?;
+    Ok(BundlePreview::from_json(&p.to_json()))
+}
+
+/// Declines an item (its original file is left alone).
+#[tauri::command]
+#[specta::specta]
+pub fn inbox_reject(state: State<'_, AppState>, id: f64) -> Result<InboxItem, IpcError> {
+    Ok(InboxItem::from(&state.with(|v| v.inbox_reject(id as i64))?))
+}
+
+/// Sends what the inbox watcher sees to `on_notice` from now on (replacing an earlier subscriber).
+#[tauri::command]
+#[specta::specta]
+pub fn inbox_subscribe(state: State<'_, AppState>, on_notice: Channel<InboxNotice>) {
+    state.inbox.subscribe(on_notice);
+}
