@@ -881,7 +881,7 @@ impl BundlePreview {
 #[serde(rename_all = "camelCase")]
 pub struct InboxItem {
     /// Id.
-    pub id: f64,
+    pub id: u32,
     /// pending, held, quarantined, duplicate, accepted, rejected or failed.
     pub state: String,
     /// Why, for quarantined and failed items.
@@ -901,7 +901,7 @@ pub struct InboxItem {
 impl From<&casebook::InboxItem> for InboxItem {
     fn from(i: &casebook::InboxItem) -> Self {
         Self {
-            id: i.id as f64,
+            id: u32::try_from(i.id).unwrap_or(u32::MAX),
             state: i.state.as_str().to_string(),
             reason: i.reason.clone(),
             paths: i.paths.clone(),

@@ -27,18 +27,18 @@ pub fn inbox_folders(state: State<'_, AppState>) -> Result<Vec<String>, IpcError
 #[specta::specta]
 pub fn inbox_accept(
     state: State<'_, AppState>,
-    id: f64,
+    id: u32,
     trust_new_sender: bool,
 ) -> Result<BundlePreview, IpcError> {
-    let p = state.with(|v| v.inbox_accept(id as i64, trust_new_sender))?;
+    let p = state.with(|v| v.inbox_accept(i64::from(id), trust_new_sender))?;
     Ok(BundlePreview::from_json(&p.to_json()))
 }
 
 /// Declines an item (its original file is left alone).
 #[tauri::command]
 #[specta::specta]
-pub fn inbox_reject(state: State<'_, AppState>, id: f64) -> Result<InboxItem, IpcError> {
-    Ok(InboxItem::from(&state.with(|v| v.inbox_reject(id as i64))?))
+pub fn inbox_reject(state: State<'_, AppState>, id: u32) -> Result<InboxItem, IpcError> {
+    Ok(InboxItem::from(&state.with(|v| v.inbox_reject(i64::from(id)))?))
 }
 
 /// Sends what the inbox watcher sees to `on_notice` from now on (replacing an earlier subscriber).

@@ -93,9 +93,9 @@ export const commands = {
 	/**  The folders watched for bundles (the vault's own inbox folder first). */
 	inboxFolders: () => typedError<string[], IpcError>(__TAURI_INVOKE("inbox_folders")),
 	/**  Applies a pending or held item (a held one only with `trustNewSender`). */
-	inboxAccept: (id: number | null, trustNewSender: boolean) => typedError<BundlePreview, IpcError>(__TAURI_INVOKE("inbox_accept", { id, trustNewSender })),
+	inboxAccept: (id: number, trustNewSender: boolean) => typedError<BundlePreview, IpcError>(__TAURI_INVOKE("inbox_accept", { id, trustNewSender })),
 	/**  Declines an item (its original file is left alone). */
-	inboxReject: (id: number | null) => typedError<InboxItem_Serialize, IpcError>(__TAURI_INVOKE("inbox_reject", { id })),
+	inboxReject: (id: number) => typedError<InboxItem_Serialize, IpcError>(__TAURI_INVOKE("inbox_reject", { id })),
 	/**  Sends what the inbox watcher sees to `on_notice` from now on (replacing an earlier subscriber). */
 	inboxSubscribe: (onNotice: Channel<InboxNotice_Deserialize>) => __TAURI_INVOKE<void>("inbox_subscribe", { onNotice }),
 };
@@ -467,7 +467,7 @@ export type InboxItem = InboxItem_Serialize | InboxItem_Deserialize;
 /**  A file the inbox has seen. */
 export type InboxItem_Deserialize = {
 	/**  Id. */
-	id: number | null,
+	id: number,
 	/**  pending, held, quarantined, duplicate, accepted, rejected or failed. */
 	state: string,
 	/**  Why, for quarantined and failed items. */
@@ -487,7 +487,7 @@ export type InboxItem_Deserialize = {
 /**  A file the inbox has seen. */
 export type InboxItem_Serialize = {
 	/**  Id. */
-	id: number | null,
+	id: number,
 	/**  pending, held, quarantined, duplicate, accepted, rejected or failed. */
 	state: string,
 	/**  Why, for quarantined and failed items. */
