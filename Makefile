@@ -8,7 +8,7 @@ PY := $(PY_VENV)/bin/python
 export CASEBOOK_PYTHON := $(abspath $(PY))
 NEXTEST := $(shell command -v cargo-nextest 2>/dev/null)
 
-.PHONY: help deps py test lint unit run bench fuzz clean-demo ui ui-test bindings desktop e2e package
+.PHONY: help deps py test lint unit run bench bench-desktop fuzz clean-demo ui ui-test bindings desktop e2e package
 
 FUZZ_SECONDS ?= 600
 
@@ -78,6 +78,11 @@ bench: deps
 	rm -rf target/criterion
 	cargo bench --locked --workspace --bench '*' -- --noplot
 	python3 scripts/bench-table.py target/criterion
+	$(MAKE) bench-desktop
+
+# The desktop app on a 1,000,000-event case: first rows, scroll frame times, memory.
+bench-desktop: desktop
+	scripts/e2e.sh tests/e2e/scale.mjs
 
 # Each fuzz target for FUZZ_SECONDS, seeded from fuzz/seeds. Needs `cargo install cargo-fuzz`;
 # RUSTC_BOOTSTRAP lets the stable toolchain take the sanitizer flags cargo-fuzz passes.

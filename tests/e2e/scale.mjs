@@ -1,0 +1,165 @@
+// The desktop app with a 1,000,000-event case: time from opening the Timeline tab to the first rows,
+// scroll frame times while scrolling fast through the virtualized table, and the app's memory
+// (the Rust process plus WebKit's web and network processes). Run by `make bench-desktop`, under
+// Xvfb in a network namespace like the E2E test (scripts/e2e.sh tests/e2e/scale.mjs).
+//
+// Prints one JSON line of figures and writes it to target/e2e-scale/figures.json.
+
+import { spawn, execFileSync } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import net from "node:net";
+
+import { Session, sleep } from "./webdriver.mjs";
+
+const root = resolve(import.meta.dirname, "../..");
+const app = process.env.CASEBOOK_DESKTOP_BIN || join(root, "target/debug/casebook-desktop");
+const cli = process.env.CASEBOOK_CLI_BIN || join(root, "target/debug/casebook");
+const EVENTS = Number(process.env.SCALE_EVENTS || 1_000_000);
+const out = join(root, "target/e2e-scale");
+const vault = join(out, `vault-${EVENTS}`);
+const PASS = "copper kestrel violin glacier 42";
+mkdirSync(out, { recursive: true });
+
+function run(args) {
+  return execFileSync(cli, ["--vault", vault, ...args], {
+    env: { ...process.env, CASEBOOK_PASSPHRASE: PASS },
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+  });
+}
+
+async function prepare() {
+  if (existsSync(join(vault, "vault.db"))) return;
+  console.log(`- preparing a vault with ${EVENTS} events (kept in ${vault} for the next run)`);
+  run(["init", "--name", "Perf Tester", "--org", "CERT Perf"]);
+  const id = JSON.parse(run(["case", "new", "Scale: one million events", "--json"])).id;
+  const csv = join(out, "timeline.csv");
+  const w = createWriteStream(csv);
+  w.write("message,datetime,timestamp_desc,hostname\n");
+  const t0 = Date.UTC(2026, 9, 1);
+  for (let i = 0; i < EVENTS; i++) {
+    const t = new Date(t0 + i * 2_000).toISOString();
+    const line = `Process ${i % 977} started by user${i % 31} on the host,${t},Event Recorded,ws-${String(i % 500).padStart(3, "0")}\n`;
+    if (!w.write(line)) await new Promise((r) => w.once("drain", r));
+  }
+  await new Promise((r) => w.end(r));
+  const started = Date.now();
+  run(["import", "timeline", id, csv]);
+  console.log(`  imported in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+async function waitForPort(port, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const ok = await new Promise((r) => {
+      const s = net.connect(port, "127.0.0.1", () => (s.end(), r(true)));
+      s.on("error", () => r(false));
+    });
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`tauri-driver did not listen on ${port}`);
+}
+
+function memoryMiB() {
+  // The app process and WebKit's helper processes it started: resident set (RSS, counting shared
+  // library pages once per process) and proportional set (PSS, shared pages split between them).
+  const ps = execFileSync("ps", ["-eo", "pid=,comm="], { encoding: "utf8" });
+  const rss = {};
+  let pss = 0;
+  for (const line of ps.split("\n")) {
+    const [pid, ...name] = line.trim().split(/\s+/);
+    const comm = name.join(" ");
+    if (!/^(casebook-deskto|WebKitWebProces|WebKitNetworkPr)/.test(comm)) continue;
+    const roll = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+    const kib = (k) => Number((roll.match(new RegExp(`^${k}:\\s+(\\d+)`, "m")) || [0, 0])[1]);
+    rss[comm] = (rss[comm] || 0) + Math.round(kib("Rss") / 1024);
+    pss += kib("Pss");
+  }
+  return { rss_total: Object.values(rss).reduce((a, b) => a + b, 0), pss_total: Math.round(pss / 1024), rss };
+}
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+
+await prepare();
+const driver = spawn("tauri-driver", ["--port", "4444", "--native-driver", "/usr/bin/WebKitWebDriver"], {
+  env: { ...process.env, CASEBOOK_VAULT: vault, WEBKIT_DISABLE_DMABUF_RENDERER: "1" },
+  stdio: ["ignore", "inherit", "inherit"],
+});
+let failed = false;
+let session;
+try {
+  await waitForPort(4444, 20_000);
+  session = await Session.start("http://127.0.0.1:4444", {
+    "tauri:options": { application: app },
+    "wdio:enforceWebDriverClassic": true,
+  });
+  const s = session;
+  await s.type("unlock-passphrase", PASS);
+  await s.click("unlock-submit");
+  const row = await s.find("case-row", { timeout: 30_000 });
+  const cell = await s.cmd("POST", `/element/${row}/element`, { using: "css selector", value: "td" });
+  await s.clickElement(Object.values(cell)[0]);
+  await s.find("tab-tasks", { timeout: 30_000 });
+  await s.click("tab-tasks");
+  await sleep(500);
+
+  // Time from the click on the Timeline tab to the first rendered rows, measured in the page.
+  const firstRows = [];
+  for (let i = 0; i < 5; i++) {
+    await s.click("tab-tasks");
+    await sleep(300);
+    const ms = await s.asyncScript(`
+      const done = arguments[arguments.length - 1];
+      const t0 = performance.now();
+      document.querySelector('[data-testid="tab-timeline"]').click();
+      (function poll() {
+        if (document.querySelector('[data-testid="timeline-row"]')) done(performance.now() - t0);
+        else requestAnimationFrame(poll);
+      })();`);
+    firstRows.push(ms);
+  }
+  execFileSync("import", ["-window", "root", join(out, "timeline-1m.png")]);
+
+  // Scroll fast for 5 s (2,000 px a frame, ~70 rows) and record every frame's duration.
+  const scroll = await s.asyncScript(`
+    const done = arguments[arguments.length - 1];
+    let el = document.querySelector('[data-testid="timeline-row"]');
+    while (el && !(el.scrollHeight > el.clientHeight && getComputedStyle(el).overflowY !== "visible")) el = el.parentElement;
+    const frames = [];
+    let last = performance.now();
+    const end = last + 5000;
+    (function frame(now) {
+      frames.push(now - last);
+      last = now;
+      el.scrollTop += 2000;
+      if (now < end) requestAnimationFrame(frame);
+      else done({ frames: frames.slice(1), rowsLoaded: document.querySelector('[data-testid="timeline-row"]') ? el.scrollHeight / 28 : 0, top: el.scrollTop });
+    })(last);`);
+  execFileSync("import", ["-window", "root", join(out, "timeline-1m-scrolled.png")]);
+  const figures = {
+    events: EVENTS,
+    first_rows_ms: { median: quantile(firstRows, 0.5), all: firstRows.map((x) => Math.round(x)) },
+    scroll: {
+      frames: scroll.frames.length,
+      p50_ms: quantile(scroll.frames, 0.5),
+      p99_ms: quantile(scroll.frames, 0.99),
+      max_ms: Math.max(...scroll.frames),
+      rows_scrolled: Math.round(scroll.top / 28),
+    },
+    memory_mib: memoryMiB(),
+  };
+  console.log(JSON.stringify(figures));
+  writeFileSync(join(out, "figures.json"), JSON.stringify(figures, null, 2));
+} catch (e) {
+  failed = true;
+  console.error(`desktop scale: FAILED: ${e.stack || e}`);
+} finally {
+  if (session) await session.end();
+  driver.kill("SIGTERM");
+}
+process.exit(failed ? 1 : 0);
