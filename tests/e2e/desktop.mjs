@@ -6,7 +6,7 @@
 // screen goes to target/e2e/.
 
 import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import net from "node:net";
@@ -181,6 +181,31 @@ try {
     await sleep(300);
     screenshot(`tab-${tab}`);
   }
+  await s.click("tab-share");
+  await s.find("share-withheld", { timeout: 10_000 });
+  screenshot("tab-share");
+
+  step("the inbox watcher of the real app quarantines a bogus bundle dropped into the inbox folder");
+  await s.click("nav-inbox");
+  await sleep(500);
+  writeFileSync(join(vault, "inbox", "from-a-stranger.casebundle"), "this is not an age file at all\n");
+  const item = await s.waitFor(
+    "the dropped file to be listed as quarantined",
+    async () => {
+      const items = await s.findAll("inbox-item");
+      for (const el of items) if ((await s.attribute(el, "data-state")) === "quarantined") return el;
+      return null;
+    },
+    { timeout: 20_000 },
+  );
+  const cellOf = await s.cmd("POST", `/element/${item}/element`, { using: "css selector", value: "td" });
+  await s.clickElement(Object.values(cellOf)[0]);
+  const reason = await s.text(await s.find("inbox-reason"));
+  if (!reason.trim()) throw new Error("the quarantined item shows no reason");
+  console.log(`  quarantined: ${reason.trim().split("\n")[0]}`);
+  if ((await s.findAll("inbox-accept")).length > 0) throw new Error("a quarantined item offers Accept");
+  screenshot("inbox");
+
   const banner = await s.findAll("error-banner");
   if (banner.length > 0) throw new Error(`an error banner is showing: ${await s.text(banner[0])}`);
   console.log("desktop e2e: passed");

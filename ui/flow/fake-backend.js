@@ -15,6 +15,11 @@
     commits: {},
     partners: [],
     cancel: false,
+    inbox: [], // InboxItem shapes, as inbox_list returns them
+    inboxFolders: ["/fake/vault/inbox", "/media/usb/casebook"],
+    inboxChannel: null, // the subscriber's channel (one at a time, as in the core)
+    inboxIndex: 0,
+    inboxSeq: 0,
   };
   let seq = 0;
   const uuid = () => {
@@ -157,6 +162,89 @@
     if (cb) cb({ index: i, message });
   }
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+  const tlpRank = (t) => words.tlp.indexOf(String(t).toLowerCase());
+  // Records above the ceiling stay home: each record's own TLP when it has one, else the case's.
+  function withheldAt(caseId, ceiling) {
+    const c = getCase(caseId);
+    const r = S.records[caseId] || {};
+    const out = [];
+    for (const kind of Object.keys(r).sort()) {
+      const n = r[kind].filter((x) => tlpRank(x.tlp || c.tlp) > tlpRank(ceiling)).length;
+      if (n) out.push({ kind, count: n });
+    }
+    return out;
+  }
+  const fakeSha = (text) => {
+    let h = 2166136261;
+    let out = "";
+    for (let round = 0; round < 8; round++) {
+      for (const ch of text + round) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+      out += h.toString(16).padStart(8, "0");
+    }
+    return out;
+  };
+
+  // The inbox watcher: notices go to the one subscribed channel, in order.
+  function inboxNotice(kind, message, item = null) {
+    const ch = S.inboxChannel;
+    if (!ch) return false;
+    send(ch, S.inboxIndex++, { kind, message, item: item ? { ...item } : null });
+    return true;
+  }
+  function inboxItem(it) {
+    S.inboxSeq += 1;
+    return {
+      id: S.inboxSeq,
+      state: "pending",
+      reason: "",
+      paths: [`/fake/vault/inbox/bundle-${S.inboxSeq}.casebundle`],
+      size: 48_213,
+      sha256: fakeSha("inbox" + S.inboxSeq),
+      preview: null,
+      firstSeen: nowUs(),
+      ...it,
+    };
+  }
+  const fakePreview = (p = {}) => ({
+    outcome: "previewed",
+    sender: "Bob Analyst",
+    senderOrg: "CERT Partner",
+    fingerprint: "ABCD-EFGH-JKMN-PQRS",
+    trust: "verified partner",
+    caseTitle: "Phishing wave",
+    commits: 12,
+    newCommits: 12,
+    newRecords: [{ kind: "event", count: 40 }, { kind: "observable", count: 3 }],
+    conflicts: 0,
+    tlpCeiling: "amber",
+    addressedToMe: true,
+    ...p,
+  });
+  // For flow tests: a file arrives in a watched folder (recorded, then pushed as a notice), or the
+  // watcher says something (folder gone/back, problems).
+  window.__FAKE_INBOX__ = {
+    arrive(partial = {}) {
+      const it = inboxItem(partial);
+      if (it.preview) it.preview = fakePreview(it.preview);
+      S.inbox.push(it);
+      inboxNotice("recorded", `new file: ${it.paths.join(", ")} (${it.state})`, it);
+      return it.id;
+    },
+    record(partial = {}) {
+      const it = inboxItem(partial);
+      if (it.preview) it.preview = fakePreview(it.preview);
+      S.inbox.push(it);
+      return it.id;
+    },
+    notice: (kind, message, item = null) => inboxNotice(kind, message, item),
+    preview: fakePreview,
+  };
+  const inboxGet = (id) => {
+    const it = S.inbox.find((i) => i.id === id);
+    if (!it) throw err("not_found", `no inbox item ${id}`);
+    return it;
+  };
 
   const handlers = {
     vault_status: () => ({ dir: "/fake/vault", exists: S.exists, unlocked: S.unlocked, owner: S.unlocked ? S.owner : null }),
@@ -410,6 +498,74 @@
       return null;
     },
   };
+
+  Object.assign(handlers, {
+    share_preview: ({ caseId, tlp }) => (need(), withheldAt(caseId, word("tlp", tlp))),
+    share_export: async ({ caseId, request: r, onProgress }) => {
+      need();
+      const c = getCase(caseId);
+      if (!String(r.dest || "").trim()) throw err("invalid_input", "choose where to save the bundle");
+      const tlp = word("tlp", r.tlp);
+      if (!r.to || r.to.length === 0) throw err("invalid_input", "name at least one partner with --to");
+      for (const name of r.to) {
+        const p = S.partners.find((p) => p.name === name);
+        if (!p) throw err("not_found", `no partner ${name}`);
+        if (tlpRank(p.maxTlp) < tlpRank(tlp))
+          throw err(
+            "invalid_input",
+            `${p.name} may receive at most TLP:${p.maxTlp.toUpperCase()}, below this bundle's ceiling TLP:${tlp.toUpperCase()}; export with --tlp ${p.maxTlp} or raise their limit`,
+          );
+        if (!p.verified && !r.allowUnverified)
+          throw err("invalid_input", `${p.name}'s fingerprint was never verified: check it with them (\`casebook partner verify\`), or pass --allow-unverified`);
+      }
+      const bytes = 3 * 1024 * 1024 + 123_456;
+      for (let i = 1; i <= 4; i++) {
+        await sleep(60);
+        send(onProgress, i - 1, { done: Math.round((bytes * i) / 4), total: null });
+      }
+      const dest = String(r.dest).trim();
+      const parts = r.splitMib ? Math.ceil(bytes / (r.splitMib * 1024 * 1024)) : 1;
+      const files = parts > 1 ? Array.from({ length: parts }, (_, i) => `${dest}.${String(i + 1).padStart(3, "0")}`) : [dest];
+      S.exports = (S.exports || []).concat([{ caseId, request: { ...r } }]);
+      return {
+        bundleId: uuid(),
+        files,
+        sha256: fakeSha(`${c.id}|${dest}|${tlp}|${r.to.join(",")}`),
+        bytes,
+        commits: (S.commits[caseId] || []).length,
+        withheld: withheldAt(caseId, tlp),
+      };
+    },
+    inbox_list: () => (need(), [...S.inbox].sort((a, b) => b.firstSeen - a.firstSeen || b.id - a.id).map((i) => ({ ...i }))),
+    inbox_folders: () => (need(), [...S.inboxFolders]),
+    inbox_accept: ({ id, trustNewSender }) => {
+      need();
+      const it = inboxGet(id);
+      if (it.state !== "pending" && it.state !== "held")
+        throw err("invalid_input", `inbox item ${id} is ${it.state}; only pending or held items can be accepted`);
+      const p = it.preview || fakePreview();
+      const known = S.partners.find((q) => q.fingerprint === p.fingerprint);
+      const trusted = p.trust === "verified partner" || p.trust === "yourself" || (known && known.verified) || trustNewSender;
+      const outcome = trusted ? "accepted" : "held";
+      it.state = trusted ? "accepted" : "held";
+      it.preview = { ...p, outcome };
+      return { ...it.preview };
+    },
+    inbox_reject: ({ id }) => {
+      need();
+      const it = inboxGet(id);
+      if (it.state !== "pending" && it.state !== "held")
+        throw err("invalid_input", `inbox item ${id} is ${it.state}; only pending or held items can be rejected`);
+      it.state = "rejected";
+      return { ...it };
+    },
+    inbox_subscribe: ({ onNotice }) => {
+      S.inboxChannel = onNotice;
+      S.inboxIndex = 0;
+      setTimeout(() => inboxNotice("watching", `watching ${S.inboxFolders.join(", ")}`), 0);
+      return null;
+    },
+  });
 
   const callbacks = new Map();
   let nextCb = 1;

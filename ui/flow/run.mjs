@@ -110,6 +110,41 @@ async function quickAdd(page, text) {
   assert((await page.inputValue(tid("quick-add"))) === "", "the quick-add bar is cleared after adding");
 }
 
+async function addPartner(page, name, fingerprint, maxTlp, verify) {
+  await page.click(tid("nav-partners"));
+  await page.waitForSelector(tid("partner-card"));
+  const card = [
+    "-----BEGIN CASEBOOK CONTACT CARD-----",
+    `name: ${name}`,
+    "org: CERT Partner",
+    "age: age1partnerkey",
+    "minisign: RWpartner",
+    `fingerprint: ${fingerprint}`,
+    "-----END CASEBOOK CONTACT CARD-----",
+    "",
+  ].join("\n");
+  await page.fill(tid("partner-card"), card);
+  await page.selectOption(tid("partner-max-tlp"), maxTlp);
+  await page.click(tid("partner-add"));
+  const row = `${tid("partner-row")}[data-partner="${name}"]`;
+  await page.waitForSelector(`${row} ${tid("unverified-badge")}`, { timeout: TIMEOUT });
+  if (verify) {
+    await page.click(`${row} ${tid("verify-button")}`);
+    await page.fill(tid("verify-input"), fingerprint);
+    await page.click(tid("verify-submit"));
+    await page.waitForSelector(`${row} ${tid("verified-badge")}`, { timeout: TIMEOUT });
+  }
+}
+
+async function waitText(page, sel, re, what) {
+  try {
+    await page.waitForFunction(([s, src]) => new RegExp(src).test(document.querySelector(s)?.textContent ?? ""), [sel, re.source], { timeout: TIMEOUT });
+  } catch {
+    const saw = await page.textContent(sel).catch(() => null);
+    throw new Error(`${what}: expected ${re}, saw ${JSON.stringify(saw)}`);
+  }
+}
+
 const flows = {
   async "vault, case, quick-add, flag, lock/unlock"(page, url) {
     await createVault(page, url, "1");
@@ -288,6 +323,113 @@ const flows = {
     await page.fill(tid("idle-minutes"), "3");
     await page.click('button:has-text("Save")');
     assert((await page.evaluate(() => localStorage.getItem("casebook.idleLockMinutes"))) === "3", "idle minutes saved");
+  },
+
+  async "share a case to a verified partner"(page, url) {
+    await createVault(page, url, null);
+    await addPartner(page, "Bob Analyst", "ABCD-EFGH-JKMN-PQRS", "green", true);
+    await addPartner(page, "Eve Newcomer", "WXYZ-2345-6789-ABCD", "red", false);
+    await page.click(tid("nav-cases"));
+    await page.waitForSelector(tid("new-case-button"), { timeout: TIMEOUT });
+    await newCase(page, "Ransomware at OPS");
+    await page.click(tid("tab-share"));
+    await page.waitForSelector(`${tid("share-partner")}[data-partner="Bob Analyst"]`, { timeout: TIMEOUT });
+    assert((await page.inputValue(tid("share-tlp"))) === "amber", "the ceiling defaults to the case's TLP");
+    await waitText(page, tid("share-withheld"), /^Nothing is withheld$/, "nothing withheld at the case's own TLP");
+    await page.waitForFunction((sel) => document.querySelector(sel)?.value !== "", tid("share-dest"), { timeout: TIMEOUT });
+    const dest = await page.inputValue(tid("share-dest"));
+    assert(dest === "/fake/ransomware-at-ops.casebundle", `destination prefilled next to the vault, saw ${dest}`);
+    assert(await page.isDisabled(tid("share-submit")), "Export is disabled without a partner");
+
+    // An unverified partner needs the explicit allow box.
+    await page.check(`${tid("share-partner")}[data-partner="Eve Newcomer"]`);
+    assert(await page.isDisabled(tid("share-submit")), "Export is disabled for an unverified partner");
+    await page.check(tid("share-allow-unverified"));
+    assert(!(await page.isDisabled(tid("share-submit"))), "allowing unverified partners enables Export");
+    await page.uncheck(tid("share-allow-unverified"));
+    await page.uncheck(`${tid("share-partner")}[data-partner="Eve Newcomer"]`);
+
+    // Bob may receive at most GREEN: the core refuses AMBER and says why.
+    await page.check(`${tid("share-partner")}[data-partner="Bob Analyst"]`);
+    await page.click(tid("share-submit"));
+    await waitText(page, tid("error-banner"), /Bob Analyst may receive at most TLP:GREEN/, "the core's refusal in the banner");
+
+    await page.selectOption(tid("share-tlp"), "green");
+    await waitText(page, tid("share-withheld"), /^Withheld at TLP:GREEN: 12 tasks$/, "the withheld preview follows the ceiling");
+    await page.check('label:has-text("ASCII armor for e-mail") input');
+    await page.fill(tid("share-dest"), "/media/usb/ops-for-bob.casebundle");
+    await page.click(tid("share-submit"));
+    await page.waitForSelector(tid("share-report"), { timeout: TIMEOUT });
+    assert((await page.$(tid("error-banner"))) === null, "the banner is cleared after the export");
+    const groups = await page.$$eval(`${tid("share-sha256")} span`, (s) => s.map((x) => x.textContent));
+    assert(groups.length === 16 && groups.every((g) => /^[0-9a-f]{4}$/.test(g)), `SHA-256 in 16 groups of 4, saw ${JSON.stringify(groups)}`);
+    const report = await page.textContent(tid("share-report"));
+    assert(report.includes("/media/usb/ops-for-bob.casebundle"), "the report names the file");
+    assert(/12 task changes/.test(report), `the report lists what was withheld, saw ${report}`);
+    const sent = await page.evaluate(() => window.__FAKE_STATE__.exports[0].request);
+    assert(
+      JSON.stringify(sent) ===
+        JSON.stringify({ to: ["Bob Analyst"], tlp: "green", delta: false, armor: true, splitMib: null, allowUnverified: false, dest: "/media/usb/ops-for-bob.casebundle" }),
+      `share_export got the request as set up, saw ${JSON.stringify(sent)}`,
+    );
+    await page.screenshot({ path: join(shots, "5-share.png") });
+  },
+
+  async "inbox: an item arrives, is previewed and accepted; a quarantined one is not"(page, url) {
+    await createVault(page, url, null);
+    await page.waitForFunction(() => !!window.__FAKE_STATE__.inboxChannel, null, { timeout: TIMEOUT });
+    assert((await page.$(tid("inbox-count"))) === null, "no badge with nothing waiting");
+    await page.click(tid("nav-inbox"));
+    await page.waitForSelector(`${tid("inbox-notice")}[data-kind="watching"]`, { timeout: TIMEOUT });
+    await page.waitForSelector(tid("inbox-folder"), { timeout: TIMEOUT });
+    assert((await page.$$(tid("inbox-item"))).length === 0, "the inbox starts empty");
+
+    // A bundle from a verified partner lands in a watched folder: the list refreshes on the notice.
+    await page.evaluate(() => window.__FAKE_INBOX__.arrive({ paths: ["/media/usb/casebook/phish.casebundle"], preview: {} }));
+    await page.waitForSelector(`${tid("inbox-item")}[data-state="pending"]`, { timeout: TIMEOUT });
+    await waitText(page, tid("inbox-count"), /^1$/, "the nav badge counts the pending item");
+    await page.click(`${tid("inbox-item")}[data-state="pending"]`);
+    await page.waitForSelector(tid("inbox-preview"), { timeout: TIMEOUT });
+    const pv = await page.textContent(tid("inbox-preview"));
+    for (const want of ["Bob Analyst", "CERT Partner", "Phishing wave", "12 carried, 12 new here", "40 events, 3 observables", "TLP:AMBER", "to you"])
+      assert(pv.includes(want), `the preview shows ${want}, saw ${pv}`);
+    assert((await page.getAttribute(tid("inbox-trust"), "data-warn")) === "false", "a verified partner is not a warning");
+    await page.screenshot({ path: join(shots, "6-inbox-preview.png") });
+    await page.click(tid("inbox-accept"));
+    await page.waitForSelector(`${tid("inbox-item")}[data-state="accepted"]`, { timeout: TIMEOUT });
+    await waitText(page, tid("inbox-note"), /Accepted into “Phishing wave”/, "the accept result");
+    await page.waitForFunction((sel) => !document.querySelector(sel), tid("inbox-count"), { timeout: TIMEOUT });
+
+    // An unknown sender is held: a red warning, and trusting them takes a confirmation.
+    await page.evaluate(() =>
+      window.__FAKE_INBOX__.arrive({ state: "held", preview: { sender: "Mallory", senderOrg: "Nobody", trust: "UNKNOWN sender", caseTitle: "Odd case", addressedToMe: false } }),
+    );
+    await page.waitForSelector(`${tid("inbox-item")}[data-state="held"]`, { timeout: TIMEOUT });
+    await page.click(`${tid("inbox-item")}[data-state="held"]`);
+    await waitText(page, tid("inbox-trust"), /UNKNOWN sender/, "the unknown-sender warning");
+    assert((await page.getAttribute(tid("inbox-trust"), "data-warn")) === "true", "an unknown sender is a warning");
+    await page.click(tid("inbox-trust-accept"));
+    await page.waitForSelector(tid("inbox-trust-confirm"), { timeout: TIMEOUT });
+    assert((await page.evaluate(() => window.__FAKE_STATE__.inbox.find((i) => i.state === "held"))) !== undefined, "nothing accepted before confirming");
+    await page.click(tid("inbox-trust-confirm"));
+    await page.waitForFunction((sel) => !document.querySelector(`${sel}[data-state="held"]`), tid("inbox-item"), { timeout: TIMEOUT });
+
+    // A quarantined file: the reason, prominently, and no Accept.
+    await page.evaluate(() =>
+      window.__FAKE_INBOX__.arrive({ state: "quarantined", reason: "signature does not verify: the bundle was altered after signing", preview: null }),
+    );
+    await page.waitForSelector(`${tid("inbox-item")}[data-state="quarantined"]`, { timeout: TIMEOUT });
+    await page.click(`${tid("inbox-item")}[data-state="quarantined"]`);
+    await waitText(page, tid("inbox-reason"), /signature does not verify: the bundle was altered after signing/, "the quarantine reason");
+    assert((await page.$(tid("inbox-accept"))) === null, "a quarantined item has no Accept");
+    assert((await page.$(tid("inbox-trust-accept"))) === null, "a quarantined item has no trust-and-accept");
+
+    // Watcher news shows in the log.
+    await page.evaluate(() => window.__FAKE_INBOX__.notice("folder_gone", "/media/usb/casebook is gone (USB stick removed?)"));
+    await page.waitForSelector(`${tid("inbox-notice")}[data-kind="folder_gone"]`, { timeout: TIMEOUT });
+    const calls = await page.evaluate(() => window.__FAKE_CALLS__.filter((c) => c === "inbox_subscribe").length);
+    assert(calls === 1, `subscribed once, saw ${calls}`);
+    await page.screenshot({ path: join(shots, "6-inbox-quarantined.png") });
   },
 
   async "idle lock after the configured minutes"(page, url) {

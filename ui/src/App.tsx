@@ -9,8 +9,15 @@ import { CaseList } from "./features/cases/CaseList";
 import { CaseView } from "./features/cases/CaseView";
 import { PartnersScreen } from "./features/partners/PartnersScreen";
 import { SettingsScreen } from "./features/settings/SettingsScreen";
+import { InboxScreen } from "./features/inbox/InboxScreen";
+import { useInbox } from "./features/inbox/useInbox";
 
-type View = { name: "cases" } | { name: "case"; id: string } | { name: "partners" } | { name: "settings" };
+type View =
+  | { name: "cases" }
+  | { name: "case"; id: string }
+  | { name: "inbox" }
+  | { name: "partners" }
+  | { name: "settings" };
 
 export function App() {
   return (
@@ -49,6 +56,8 @@ function Shell() {
   }, [report, clear]);
 
   useIdleLock(unlocked, () => void lock());
+  // One subscription to the inbox watcher per unlock; the nav badge counts items waiting.
+  const inbox = useInbox(unlocked, report);
 
   if (!status) {
     return (
@@ -88,6 +97,7 @@ function Shell() {
           {(
             [
               ["cases", "Cases"],
+              ["inbox", "Inbox"],
               ["partners", "Partners"],
               ["settings", "Settings"],
             ] as const
@@ -101,6 +111,11 @@ function Shell() {
               onClick={() => nav({ name: id })}
             >
               {label}
+              {id === "inbox" && inbox.waiting > 0 && (
+                <span className="nav-count" data-testid="inbox-count" aria-label={`${inbox.waiting} waiting`}>
+                  {inbox.waiting}
+                </span>
+              )}
             </button>
           ))}
         </nav>
@@ -118,6 +133,7 @@ function Shell() {
       <main>
         {view.name === "cases" && <CaseList onOpen={(id) => nav({ name: "case", id })} />}
         {view.name === "case" && <CaseView key={view.id} caseId={view.id} onBack={() => nav({ name: "cases" })} />}
+        {view.name === "inbox" && <InboxScreen items={inbox.items} notices={inbox.notices} refresh={inbox.refresh} />}
         {view.name === "partners" && <PartnersScreen owner={status.owner} />}
         {view.name === "settings" && <SettingsScreen />}
       </main>

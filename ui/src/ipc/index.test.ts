@@ -51,4 +51,35 @@ describe("api", () => {
     expect(inv.mock.lastCall![0]).toBe("evidence_add");
     expect(Object.keys(inv.mock.lastCall![1] as object)).toEqual(["caseId", "path", "description", "onProgress"]);
   });
+
+  it("sends a share request with a progress channel", async () => {
+    inv.mockResolvedValueOnce({ bundleId: "b", files: ["/x"], sha256: "00", bytes: 1, commits: 1, withheld: [] });
+    const req = { to: ["Bob"], tlp: "green", delta: false, armor: true, splitMib: null, allowUnverified: false, dest: "/x" };
+    await api.shareExport("c1", req);
+    expect(inv.mock.lastCall![0]).toBe("share_export");
+    expect(Object.keys(inv.mock.lastCall![1] as object)).toEqual(["caseId", "request", "onProgress"]);
+    expect((inv.mock.lastCall![1] as { request: unknown }).request).toEqual(req);
+    inv.mockResolvedValueOnce({ outcome: "accepted" });
+    await api.inboxAccept(4, true);
+    expect(inv).toHaveBeenLastCalledWith("inbox_accept", { id: 4, trustNewSender: true });
+  });
+
+  it("turns the inbox channel into plain callbacks until stopped", async () => {
+    let ch: { onmessage: (m: unknown) => void } | null = null;
+    inv.mockImplementationOnce(async (_cmd, args) => {
+      ch = (args as { onNotice: { onmessage: (m: unknown) => void } }).onNotice;
+      return null;
+    });
+    const seen: unknown[] = [];
+    const stop = await api.inboxSubscribe((n) => seen.push(n));
+    expect(inv.mock.lastCall![0]).toBe("inbox_subscribe");
+    ch!.onmessage({ kind: "recorded", message: "new file", item: { id: 1, state: "pending", reason: "", paths: [], size: 1, sha256: "", firstSeen: 0 } });
+    ch!.onmessage({ kind: "folder_gone", message: "gone" });
+    stop();
+    ch!.onmessage({ kind: "problem", message: "late" });
+    expect(seen).toEqual([
+      { kind: "recorded", message: "new file", item: { id: 1, state: "pending", reason: "", paths: [], size: 1, sha256: "", firstSeen: 0, preview: null } },
+      { kind: "folder_gone", message: "gone", item: null },
+    ]);
+  });
 });

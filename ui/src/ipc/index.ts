@@ -9,6 +9,7 @@ import type * as B from "./bindings";
 export type ErrorKind = B.ErrorKind;
 export type Asset = B.Asset;
 export type Bucket = B.Bucket;
+export type BundlePreview = B.BundlePreview;
 export type CaseDetail = B.CaseDetail_Serialize;
 export type CaseSummary = B.CaseSummary_Serialize;
 export type CommitInfo = B.CommitInfo;
@@ -19,6 +20,9 @@ export type CustodyEntry = B.CustodyEntry_Serialize;
 export type Evidence = B.Evidence_Serialize;
 export type EventRow = B.EventRow_Serialize;
 export type ImportReport = B.ImportReport;
+export type InboxItem = B.InboxItem_Serialize;
+export type InboxNotice = B.InboxNotice_Serialize;
+export type KindCount = B.KindCount;
 export type NewAsset = B.NewAsset_Serialize;
 export type NewCase = B.NewCase_Serialize;
 export type Note = B.Note;
@@ -29,6 +33,8 @@ export type Playbook = B.Playbook;
 /** Progress of long work, normalized: units done and, when known, the total. */
 export type Progress = { done: number; total: number | null };
 export type QuickEvent = B.QuickEvent_Serialize;
+export type ShareReport = B.ShareReport;
+export type ShareRequest = B.ShareRequest_Serialize;
 export type Strength = B.Strength_Serialize;
 export type Task = B.Task;
 export type TimelineFilter = B.TimelineFilter_Serialize;
@@ -85,6 +91,13 @@ function channel(on?: OnProgress): Channel<B.Progress_Deserialize> {
   ch.onmessage = (p) => on?.({ done: p.done ?? 0, total: p.total ?? null });
   return ch;
 }
+
+function inboxItem(i: B.InboxItem_Deserialize): InboxItem {
+  return { ...i, preview: i.preview ?? null };
+}
+
+/** Receives what the inbox watcher sees, as it happens. */
+export type OnInboxNotice = (n: InboxNotice) => void;
 
 /** The system's IANA time zone, sent with naive times. */
 export function systemTimeZone(): string {
@@ -161,6 +174,34 @@ export const api = {
     unwrap(commands.partnerVerify(name, fingerprint)),
   partnerRemove: async (name: string): Promise<void> => {
     await unwrap(commands.partnerRemove(name));
+  },
+
+  /** Live records an export at this TLP ceiling would keep home, per kind. */
+  sharePreview: (caseId: string, tlp: string): Promise<KindCount[]> => unwrap(commands.sharePreview(caseId, tlp)),
+  /** Writes the bundle; `on` gets bytes written (no total). */
+  shareExport: (caseId: string, request: ShareRequest, on?: OnProgress): Promise<ShareReport> =>
+    unwrap(commands.shareExport(caseId, request, channel(on))),
+
+  inboxList: (): Promise<InboxItem[]> => unwrap(commands.inboxList()),
+  inboxFolders: (): Promise<string[]> => unwrap(commands.inboxFolders()),
+  /** Applies a pending item, or a held one when `trustNewSender` (or its sender was verified since). */
+  inboxAccept: (id: number, trustNewSender: boolean): Promise<BundlePreview> =>
+    unwrap(commands.inboxAccept(id, trustNewSender)),
+  inboxReject: (id: number): Promise<InboxItem> => unwrap(commands.inboxReject(id)),
+  /**
+   * Sends the inbox watcher's notices to `on` from now on (the core keeps one subscriber: a new
+   * subscription replaces the last). The returned function stops `on` from being called.
+   */
+  inboxSubscribe: async (on: OnInboxNotice): Promise<() => void> => {
+    let live = true;
+    const ch = new Channel<B.InboxNotice_Deserialize>();
+    ch.onmessage = (n) => {
+      if (live) on({ kind: n.kind, message: n.message, item: n.item ? inboxItem(n.item) : null });
+    };
+    await plain(commands.inboxSubscribe(ch));
+    return () => {
+      live = false;
+    };
   },
 };
 

@@ -10,6 +10,7 @@ import { EvidenceTab } from "../evidence/EvidenceTab";
 import { TasksTab } from "../tasks/TasksTab";
 import { AssetsTab } from "../assets/AssetsTab";
 import { HistoryTab } from "../history/HistoryTab";
+import { ShareTab } from "../share/ShareTab";
 
 // Notes carry the markdown renderer; it loads with the first visit to the tab.
 const NotesTab = lazy(() => import("../notes/NotesTab").then((m) => ({ default: m.NotesTab })));
@@ -22,6 +23,7 @@ const TABS = [
   ["notes", "Notes", "note"],
   ["assets", "Assets", "asset"],
   ["history", "History", ""],
+  ["share", "Share", ""],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
@@ -103,6 +105,7 @@ export function CaseView({ caseId, onBack }: { caseId: string; onBack: () => voi
         )}
         {tab === "assets" && <AssetsTab caseId={caseId} onChanged={load} />}
         {tab === "history" && <HistoryTab caseId={caseId} onChanged={load} />}
+        {tab === "share" && c && <ShareTab caseId={caseId} caseTitle={c.title} caseTlp={c.tlp} />}
       </div>
     </section>
   );
