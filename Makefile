@@ -70,9 +70,10 @@ test: deps py ui lint unit ui-test e2e
 run: deps desktop
 	scripts/run-desktop.sh target/debug/casebook-desktop target/demo/vault
 
-# The release .deb (and AppImage) of the desktop app.
+# The release .deb of the desktop app (target/release/bundle/deb/). The Tauri CLI comes from npm
+# (a prebuilt binary); an AppImage would need linuxdeploy from GitHub, which offline builds cannot fetch.
 package: deps ui
-	npm --prefix ui exec -- tauri build --config src-tauri/tauri.conf.json
+	cd src-tauri && npx --yes @tauri-apps/cli@2.12.5 build --bundles deb
 
 bench: deps
 	rm -rf target/criterion
