@@ -37,6 +37,8 @@ pub enum ErrorKind {
     BundleRejected,
     /// The vault is locked: unlock it first.
     Locked,
+    /// Long work (an import, an export, hashing evidence) holds the vault: wait, or cancel it.
+    Busy,
     /// The work was cancelled; nothing was written.
     Cancelled,
     /// A bug or an unexpected failure.
@@ -56,6 +58,16 @@ impl IpcError {
     /// The vault is locked.
     pub fn locked() -> Self {
         Self { code: ErrorKind::Locked, message: "the vault is locked; unlock it first".into() }
+    }
+
+    /// Long work holds the vault.
+    pub fn busy() -> Self {
+        Self {
+            code: ErrorKind::Busy,
+            message: "Casebook is busy with an import, an export or hashing evidence; wait for it to finish \
+                      or cancel it"
+                .into(),
+        }
     }
 
     /// Input from the UI was malformed.
@@ -79,6 +91,8 @@ impl From<casebook::Error> for IpcError {
             ErrorCode::VerifyFailed => ErrorKind::VerifyFailed,
             ErrorCode::BundleRejected => ErrorKind::BundleRejected,
             ErrorCode::Cancelled => ErrorKind::Cancelled,
+            // `ErrorCode` is non-exhaustive: a code added later shows as internal until mapped here.
+            ErrorCode::Internal => ErrorKind::Internal,
             _ => ErrorKind::Internal,
         };
         Self { code, message: e.to_string() }

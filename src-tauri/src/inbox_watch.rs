@@ -17,9 +17,18 @@ pub struct InboxWatch {
 }
 
 impl InboxWatch {
-    /// Starts watching with `vault` (a second connection, opened for the watcher alone).
-    pub fn start(&self, vault: casebook::Vault) {
-        self.stop();
+    /// Starts watching with `vault` (a second connection, opened for the watcher alone), replacing
+    /// any watcher already running, unless `still_wanted` says the vault was locked meanwhile.
+    pub fn start(&self, vault: casebook::Vault, still_wanted: impl Fn() -> bool) {
+        // Held throughout, so two unlocks in quick succession cannot leave a watcher running unseen.
+        let mut run = self.run.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((stop, handle)) = run.take() {
+            stop.store(true, Ordering::SeqCst);
+            let _ = handle.join();
+        }
+        if !still_wanted() {
+            return;
+        }
         let subscriber = self.subscriber.clone();
         let notify = move |n: InboxNotice| {
             if let Some(ch) = subscriber.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
@@ -44,7 +53,7 @@ impl InboxWatch {
                 notify(InboxNotice { kind: "problem".into(), message: e.to_string(), item: None });
             }
         });
-        *self.run.lock().unwrap_or_else(|p| p.into_inner()) = Some((stop, handle));
+        *run = Some((stop, handle));
     }
 
     /// Stops the watcher and waits for it to let go of its connection.

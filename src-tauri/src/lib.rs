@@ -103,6 +103,94 @@ pub fn run(dir: PathBuf) -> Result<(), tauri::Error> {
 
 #[cfg(test)]
 mod tests {
+    use crate::dto::{BundlePreview, ErrorKind, IpcError, TimelineFilter};
+
+    fn manifest_dir() -> std::path::PathBuf {
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    /// The window may load nothing but the app's own files: CSP `default-src 'self'`, no remote
+    /// origin anywhere in the config, and no plugin permission (no shell, fs, http) in a capability.
+    #[test]
+    fn the_window_is_locked_down() {
+        let conf: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(manifest_dir().join("tauri.conf.json")).unwrap())
+                .unwrap();
+        let csp = conf["app"]["security"]["csp"].as_str().unwrap();
+        assert!(csp.starts_with("default-src 'self';"), "{csp}");
+        for directive in csp.split(';').map(str::trim) {
+            for source in directive.split_whitespace().skip(1) {
+                assert!(
+                    ["'self'", "'none'", "data:", "ipc:", "http://ipc.localhost"].contains(&source),
+                    "CSP source {source} in {directive}"
+                );
+            }
+        }
+        assert!(conf["build"].get("devUrl").is_none(), "the app must serve its bundled UI only");
+        let text = conf.to_string().replace("http://ipc.localhost", "");
+        assert!(
+            !text.contains("http://") && !text.contains("https://"),
+            "a remote URL in tauri.conf.json: {text}"
+        );
+        for entry in std::fs::read_dir(manifest_dir().join("capabilities")).unwrap() {
+            let cap: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap()).unwrap();
+            let granted = cap["permissions"].as_array().unwrap();
+            assert!(
+                granted.is_empty(),
+                "the window needs no permission beyond its own commands: {granted:?}"
+            );
+        }
+        let manifest = std::fs::read_to_string(manifest_dir().join("Cargo.toml")).unwrap();
+        assert!(!manifest.contains("tauri-plugin-shell"), "no shell plugin");
+    }
+
+    /// Core failures reach the UI with their code and the core's message.
+    #[test]
+    fn core_errors_keep_their_code_and_message() {
+        let tmp = tempfile::tempdir().unwrap();
+        drop(
+            casebook::Vault::init(tmp.path(), "copper kestrel violin glacier 42", "Erin Vogel", "CERT X")
+                .unwrap(),
+        );
+        let e = IpcError::from(casebook::Vault::open(tmp.path(), "not the passphrase").unwrap_err());
+        assert_eq!(e.code, ErrorKind::WrongPassphrase);
+        assert!(e.message.contains("passphrase"), "{}", e.message);
+        assert_eq!(IpcError::from(casebook::Error::Cancelled).code, ErrorKind::Cancelled);
+        let weak = casebook::Vault::init(&tmp.path().join("other"), "short", "Erin", "X").unwrap_err();
+        assert_eq!(IpcError::from(weak).code, ErrorKind::WeakPassphrase);
+    }
+
+    /// Filters from the UI: blanks mean no filter, a phase outside the vocabulary is refused.
+    #[test]
+    fn timeline_filters_are_checked() {
+        let f = TimelineFilter { host: Some("  ".into()), phase: Some(String::new()), ..Default::default() };
+        let core = f.to_core().unwrap();
+        assert_eq!((core.host, core.phase), (None, None));
+        let bad = TimelineFilter { phase: Some("contain".into()), ..Default::default() };
+        let e = bad.to_core().unwrap_err();
+        assert_eq!(e.code, ErrorKind::InvalidInput);
+        assert!(e.message.contains("contain") && e.message.contains("respond"), "{}", e.message);
+    }
+
+    /// The inbox keeps previews as JSON; the Inbox screen gets them typed.
+    #[test]
+    fn bundle_previews_are_read_from_the_inbox_json() {
+        let v = serde_json::json!({
+            "outcome": "held", "sender": {"name": "Bob", "org": "CSIRT-Wien", "fingerprint": "AB12", "trust": "UNKNOWN sender"},
+            "case": {"id": "x", "title": "Water utility"}, "commits": 4, "new_commits": 3,
+            "new_records": {"event": 12}, "conflicts": [{}], "tlp_ceiling": "amber", "addressed_to_me": true
+        });
+        let p = BundlePreview::from_json(&v);
+        assert_eq!(
+            (p.sender.as_str(), p.trust.as_str(), p.case_title.as_str()),
+            ("Bob", "UNKNOWN sender", "Water utility")
+        );
+        assert_eq!((p.commits, p.new_commits, p.conflicts), (4.0, 3.0, 1.0));
+        assert_eq!(p.new_records[0].count, 12);
+        assert!(p.addressed_to_me);
+    }
+
     /// The committed bindings match the commands; `UPDATE_BINDINGS=1` (`make bindings`) rewrites them.
     #[test]
     fn bindings_are_current() {

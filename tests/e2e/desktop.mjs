@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import net from "node:net";
 
 import { Session, KEY, sleep } from "./webdriver.mjs";
+import { memoryMiB } from "./memory.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const app = process.env.CASEBOOK_DESKTOP_BIN || join(root, "target/debug/casebook-desktop");
@@ -179,10 +180,17 @@ try {
   for (const tab of ["observables", "evidence", "tasks", "notes", "assets", "history"]) {
     await s.click(`tab-${tab}`);
     await sleep(300);
+    const selected = await s.script(
+      `return document.querySelector('[data-testid="tab-${tab}"]').getAttribute("aria-selected")`,
+    );
+    if (selected !== "true") throw new Error(`the ${tab} tab did not open`);
+    const banner = await s.findAll("error-banner");
+    if (banner.length > 0) throw new Error(`the ${tab} tab shows an error: ${await s.text(banner[0])}`);
     screenshot(`tab-${tab}`);
   }
   await s.click("tab-share");
   await s.find("share-withheld", { timeout: 10_000 });
+  await sleep(500);
   screenshot("tab-share");
 
   step("the inbox watcher of the real app quarantines a bogus bundle dropped into the inbox folder");
@@ -208,6 +216,7 @@ try {
 
   const banner = await s.findAll("error-banner");
   if (banner.length > 0) throw new Error(`an error banner is showing: ${await s.text(banner[0])}`);
+  console.log(`  app memory with a 3-event case (MiB): ${JSON.stringify(memoryMiB())}`);
   console.log("desktop e2e: passed");
 } catch (e) {
   failed = true;

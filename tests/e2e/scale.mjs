@@ -6,11 +6,12 @@
 // Prints one JSON line of figures and writes it to target/e2e-scale/figures.json.
 
 import { spawn, execFileSync } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import net from "node:net";
 
 import { Session, sleep } from "./webdriver.mjs";
+import { memoryMiB } from "./memory.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const app = process.env.CASEBOOK_DESKTOP_BIN || join(root, "target/debug/casebook-desktop");
@@ -60,24 +61,6 @@ async function waitForPort(port, ms) {
     await sleep(100);
   }
   throw new Error(`tauri-driver did not listen on ${port}`);
-}
-
-function memoryMiB() {
-  // The app process and WebKit's helper processes it started: resident set (RSS, counting shared
-  // library pages once per process) and proportional set (PSS, shared pages split between them).
-  const ps = execFileSync("ps", ["-eo", "pid=,comm="], { encoding: "utf8" });
-  const rss = {};
-  let pss = 0;
-  for (const line of ps.split("\n")) {
-    const [pid, ...name] = line.trim().split(/\s+/);
-    const comm = name.join(" ");
-    if (!/^(casebook-deskto|WebKitWebProces|WebKitNetworkPr)/.test(comm)) continue;
-    const roll = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-    const kib = (k) => Number((roll.match(new RegExp(`^${k}:\\s+(\\d+)`, "m")) || [0, 0])[1]);
-    rss[comm] = (rss[comm] || 0) + Math.round(kib("Rss") / 1024);
-    pss += kib("Pss");
-  }
-  return { rss_total: Object.values(rss).reduce((a, b) => a + b, 0), pss_total: Math.round(pss / 1024), rss };
 }
 
 const quantile = (xs, q) => {

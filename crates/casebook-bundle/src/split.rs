@@ -53,7 +53,7 @@ impl SplitWriter {
         }
         let n = u32::try_from(self.parts.len() + 1).map_err(|_| io::Error::other("too many parts"))?;
         if n > 999 {
-            return Err(io::Error::other("more than 999 parts; choose a larger --split size"));
+            return Err(io::Error::other("more than 999 parts; choose a larger part size"));
         }
         let path = part_path(&self.base, n);
         let f = OpenOptions::new()

@@ -836,7 +836,7 @@ pub fn evidence(ctx: &Ctx, cmd: EvidenceCommand) -> Result<()> {
             let mut bar =
                 crate::progress::Progress::new("hashing and encrypting (bytes)", total, 8 << 20, ctx.json);
             let (eid, sha) =
-                v.add_evidence(&id, &file, description.as_deref(), tlp, &mut |n| bar.update(n))?;
+                v.add_evidence(&id, &file, description.as_deref(), tlp, &mut |n| bar.update(n), None)?;
             bar.finish();
             let r = v.record(&id, RecordKind::Evidence, &eid)?;
             if ctx.json {

@@ -112,6 +112,7 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
         split: a.split,
         max_blob_size: a.max_blob_size,
         allow_unverified: a.allow_unverified,
+        cancel: None,
     };
     let mut bar = Progress::new("exporting (ops)", 0, 50_000, ctx.json);
     let r = v.export_bundle(&case, &a.output, &opts, &mut |n| bar.update(n))?;

@@ -42,6 +42,7 @@ fn export_opts() -> ExportOptions {
         split: None,
         max_blob_size: 64 << 20,
         allow_unverified: false,
+        cancel: None,
     }
 }
 

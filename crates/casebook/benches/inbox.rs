@@ -34,6 +34,7 @@ fn main() {
         split: None,
         max_blob_size: 64 << 20,
         allow_unverified: false,
+        cancel: None,
     };
     // Distinct bundles (each has its own id), so every one is new to the inbox.
     let bundles: Vec<Vec<u8>> = (0..150)

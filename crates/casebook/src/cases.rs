@@ -586,7 +586,8 @@ impl Vault {
     // ---- evidence --------------------------------------------------------------------------------
 
     /// Adds a file as evidence: streams it into an age-encrypted blob (bounded memory), records its
-    /// SHA-256 and size, and opens its chain of custody. `progress` gets bytes read so far.
+    /// SHA-256 and size, and opens its chain of custody. `progress` gets bytes read so far; raising
+    /// `cancel` stops it with [`Error::Cancelled`] and nothing stored.
     pub fn add_evidence(
         &mut self,
         case: &CaseId,
@@ -594,6 +595,7 @@ impl Vault {
         description: Option<&str>,
         tlp: Option<Tlp>,
         progress: &mut dyn FnMut(u64),
+        cancel: Option<crate::CancelFlag>,
     ) -> Result<(RecordId, String), Error> {
         self.case(case)?;
         let meta = std::fs::metadata(path)
@@ -604,8 +606,12 @@ impl Vault {
         let file = std::fs::File::open(path)
             .map_err(|e| Error::Invalid(format!("cannot read {}: {e}", path.display())))?;
         let recipient = self.identity.age_identity()?.to_public();
-        let info =
-            self.store.put_blob(std::io::BufReader::new(file), &recipient, progress).map_err(blob_error)?;
+        let src = crate::cancel::Cancellable { inner: std::io::BufReader::new(file), flag: cancel.clone() };
+        let info = match self.store.put_blob(src, &recipient, progress) {
+            Ok(info) => info,
+            Err(_) if crate::cancel::raised(&cancel) => return Err(Error::Cancelled),
+            Err(e) => return Err(blob_error(e)),
+        };
         let name =
             path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "evidence".into());
         let me = self.card().name;

@@ -207,7 +207,7 @@ pub fn seed(vault: &mut Vault) -> Result<CaseId, Error> {
     std::fs::write(&note, "Your files are encrypted. Contact us within 72 hours. (demo ransom note)\n")
         .map_err(|e| Error::Invalid(format!("cannot write the demo evidence file: {e}")))?;
     let added =
-        vault.add_evidence(&case, &note, Some("Ransom note README.txt from FS-01"), None, &mut |_| {});
+        vault.add_evidence(&case, &note, Some("Ransom note README.txt from FS-01"), None, &mut |_| {}, None);
     let _ = std::fs::remove_file(&note);
     added?;
     vault.set_phase(&case, Phase::Remediate)?;

@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod cancel;
 pub mod card;
 mod cases;
 pub mod demo;
@@ -26,6 +27,7 @@ use std::path::Path;
 
 use casebook_store::{NewPartner, Store};
 
+pub use cancel::CancelFlag;
 pub use card::{Card, CardError};
 pub use casebook_bundle::{Limits, Manifest};
 pub use casebook_interop::Format as TimelineFormat;

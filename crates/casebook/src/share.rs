@@ -42,6 +42,8 @@ pub struct ExportOptions {
     pub max_blob_size: u64,
     /// Allow partners whose fingerprint was not verified out of band.
     pub allow_unverified: bool,
+    /// Raised from another thread to stop the export: nothing is left on disk, nothing recorded.
+    pub cancel: Option<crate::CancelFlag>,
 }
 
 /// What an export wrote.
@@ -228,6 +230,14 @@ impl Write for Output {
 impl Output {
     fn create(dest: &Path, split: Option<u64>) -> Result<Self, Error> {
         if let Some(size) = split {
+            // A failed export removes the parts from 1 up; they must all be this export's own.
+            let first = casebook_bundle::split::part_path(dest, 1);
+            if first.exists() {
+                return Err(Error::Invalid(format!(
+                    "{} already exists; choose another name",
+                    first.display()
+                )));
+            }
             return Ok(Output::Parts(SplitWriter::new(dest, size)));
         }
         if dest.exists() {
@@ -298,15 +308,22 @@ impl Vault {
             return Ok(out);
         }
         let live: HashMap<RecordKind, u64> = self.store.record_counts(case)?.into_iter().collect();
+        // Deleted records keep their TLP (their old ops must still be withheld) but are not counted.
+        let mut own_tlps = vec![];
+        for ((kind, id), tlp) in &filter.explicit {
+            if self.store.record(case, *kind, id)?.is_some_and(|r| !r.deleted) {
+                own_tlps.push((*kind, *tlp));
+            }
+        }
         for kind in RecordKind::ALL.into_iter().filter(|k| *k != RecordKind::Custody) {
             // Records without their own TLP follow the case's: count them from the totals rather than
             // reading every record (a case may hold a million events).
-            let own = filter.explicit.iter().filter(|((k, _), _)| *k == kind);
+            let own = own_tlps.iter().filter(|(k, _)| *k == kind);
             let n = if filter.case_tlp > ceiling {
-                let kept = own.filter(|(_, t)| **t <= ceiling).count() as u64;
+                let kept = own.filter(|(_, t)| *t <= ceiling).count() as u64;
                 live.get(&kind).copied().unwrap_or(0).saturating_sub(kept)
             } else {
-                own.filter(|(_, t)| **t > ceiling).count() as u64
+                own.filter(|(_, t)| *t > ceiling).count() as u64
             };
             if n > 0 {
                 out.insert(kind.as_str().to_string(), n);
@@ -330,7 +347,7 @@ impl Vault {
     ) -> Result<ExportReport, Error> {
         self.record(case, RecordKind::Case, &case.record())?;
         if opts.to.is_empty() {
-            return Err(Error::Invalid("name at least one partner with --to".into()));
+            return Err(Error::Invalid("name at least one partner to send the bundle to".into()));
         }
         let mut partners: Vec<Partner> = vec![];
         for name in &opts.to {
@@ -338,8 +355,8 @@ impl Vault {
             let max: Tlp = p.max_tlp.parse()?;
             if max < opts.tlp {
                 return Err(Error::Invalid(format!(
-                    "{} may receive at most TLP:{}, below this bundle's ceiling TLP:{}; export with --tlp {} or \
-                     raise their limit",
+                    "{} may receive at most TLP:{}, below this bundle's ceiling TLP:{}; lower the ceiling to \
+                     {} or raise their limit",
                     p.name,
                     max.as_str().to_uppercase(),
                     opts.tlp.as_str().to_uppercase(),
@@ -348,8 +365,8 @@ impl Vault {
             }
             if !p.verified && !opts.allow_unverified {
                 return Err(Error::Invalid(format!(
-                    "{}'s fingerprint was never verified: check it with them (`casebook partner verify`), or \
-                     pass --allow-unverified",
+                    "{}'s fingerprint was never verified: read it with them over the phone and mark them \
+                     verified, or explicitly allow unverified partners for this bundle",
                     p.name
                 )));
             }
@@ -443,7 +460,7 @@ impl Vault {
                 blobs_skipped.push(SkippedBlob {
                     sha256: sha,
                     size,
-                    reason: "larger than --max-blob-size".into(),
+                    reason: "larger than the size limit for evidence files".into(),
                 });
             } else if !self.store.has_blob(&sha) {
                 blobs_skipped.push(SkippedBlob {
@@ -514,8 +531,9 @@ impl Vault {
         let (sk, pk, name) = self.signer_keys()?;
         let signer = Signer { secret: &sk, public: &pk, name: &name };
         let output = Output::create(dest, opts.split)?;
+        let output = crate::cancel::Cancellable { inner: output, flag: opts.cancel.clone() };
         let counting = Counting { inner: output, bytes: 0, hasher: Sha256::new() };
-        let written = (|| -> Result<Counting<Output>, Error> {
+        let written = (|| -> Result<Counting<crate::cancel::Cancellable<Output>>, Error> {
             let mut w =
                 BundleWriter::new(counting, &recipients, opts.armor, &manifest).map_err(Error::Bundle)?;
             let mut commits_jsonl = Vec::new();
@@ -554,6 +572,10 @@ impl Vault {
         })();
         let counting = match written {
             Ok(c) => c,
+            Err(_) if crate::cancel::raised(&opts.cancel) => {
+                discard(dest, opts.split.is_some());
+                return Err(Error::Cancelled);
+            }
             Err(e) => {
                 discard(dest, opts.split.is_some());
                 return Err(e);
@@ -561,7 +583,7 @@ impl Vault {
         };
         let sha256 = hex::encode(counting.hasher.finalize());
         let bytes = counting.bytes;
-        let files = counting.inner.finish().map_err(|e| {
+        let files = counting.inner.inner.finish().map_err(|e| {
             discard(dest, opts.split.is_some());
             Error::Invalid(format!("cannot finish writing {}: {e}", dest.display()))
         })?;

@@ -22,7 +22,7 @@ pub struct TimelineOptions {
     pub skip_bad: bool,
     /// Set from another thread to stop the import: it then ends with [`Error::Cancelled`] and
     /// nothing of it is committed.
-    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    pub cancel: Option<crate::CancelFlag>,
 }
 
 /// What a timeline import did.
@@ -88,9 +88,8 @@ impl Vault {
         let mut problems: Vec<String> = vec![];
         let skip_bad = opts.skip_bad;
         let cancel = opts.cancel.clone();
-        let cancelled = move || cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed));
         let ops = rows.filter_map(|row| {
-            if cancelled() {
+            if crate::cancel::raised(&cancel) {
                 return Some(Err(Error::Cancelled));
             }
             let checked = row.map_err(|e| e.to_string()).and_then(|ev| {
@@ -110,7 +109,7 @@ impl Vault {
                     None
                 }
                 Err(reason) => Some(Err(Error::Invalid(format!(
-                    "{name}: {reason}; nothing was imported (--skip-bad imports the good rows)"
+                    "{name}: {reason}; nothing was imported (skipping bad rows imports the good ones)"
                 )))),
             }
         });

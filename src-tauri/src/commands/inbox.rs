@@ -1,7 +1,7 @@
 //! The inbox: bundles that arrived in the watched folders, their previews, accept and reject.
 
-use tauri::State;
 use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State};
 
 use crate::dto::{BundlePreview, InboxItem, InboxNotice, IpcError};
 use crate::state::AppState;
@@ -22,16 +22,19 @@ pub fn inbox_folders(state: State<'_, AppState>) -> Result<Vec<String>, IpcError
     Ok(state.with(|v| v.inbox_dirs())?.iter().map(|d| d.display().to_string()).collect())
 }
 
-/// Applies a pending or held item (a held one only with `trustNewSender`).
+/// Applies a pending or held item (a held one only with `trustNewSender`), off the UI thread.
 #[tauri::command]
 #[specta::specta]
-pub fn inbox_accept(
-    state: State<'_, AppState>,
+pub async fn inbox_accept(
+    app: AppHandle,
     id: u32,
     trust_new_sender: bool,
 ) -> Result<BundlePreview, IpcError> {
-    let p = state.with(|v| v.inbox_accept(i64::from(id), trust_new_sender))?;
-    Ok(BundlePreview::from_json(&p.to_json()))
+    crate::blocking(move || {
+        let p = app.state::<AppState>().work(|v, _| v.inbox_accept(i64::from(id), trust_new_sender))?;
+        Ok(BundlePreview::from_json(&p.to_json()))
+    })
+    .await
 }
 
 /// Declines an item (its original file is left alone).

@@ -1,13 +1,11 @@
 //! Observables, tasks, notes, assets and evidence of a case.
 
-use std::path::Path;
-
 use casebook::{RecordKind, Vault};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
 use crate::dto::{Asset, CustodyEntry, Evidence, IpcError, NewAsset, Note, Observable, Progress, Task};
-use crate::state::{AppState, parse_id, parse_word};
+use crate::state::{AppState, parse_id, parse_word, user_path};
 
 fn list<T: for<'a> From<&'a casebook::Record>>(
     state: &AppState,
@@ -135,7 +133,8 @@ pub fn evidence_list(state: State<'_, AppState>, case_id: String) -> Result<Vec<
     list(&state, &case_id, RecordKind::Evidence)
 }
 
-/// Adds a file as evidence: hashed and stored encrypted in the vault, reporting bytes read.
+/// Adds a file as evidence: hashed and stored encrypted in the vault, reporting bytes read;
+/// `work_cancel` stops it with nothing stored.
 #[tauri::command]
 #[specta::specta]
 pub async fn evidence_add(
@@ -146,15 +145,16 @@ pub async fn evidence_add(
     on_progress: Channel<Progress>,
 ) -> Result<Evidence, IpcError> {
     let case = parse_id("case", &case_id)?;
+    let path = user_path(&path)?;
     let total = std::fs::metadata(&path).ok().map(|m| m.len() as f64);
     let description = description.filter(|d| !d.trim().is_empty());
     crate::blocking(move || {
-        let state = app.state::<AppState>();
-        state.with(|v: &mut Vault| {
+        app.state::<AppState>().work(|v: &mut Vault, cancel| {
+            let mut report = |done: u64| {
+                let _ = on_progress.send(Progress { done: done as f64, total });
+            };
             let (id, _) =
-                v.add_evidence(&case, Path::new(&path), description.as_deref(), None, &mut |done| {
-                    let _ = on_progress.send(Progress { done: done as f64, total });
-                })?;
+                v.add_evidence(&case, &path, description.as_deref(), None, &mut report, Some(cancel))?;
             v.record(&case, RecordKind::Evidence, &id).map(|r| Evidence::from(&r))
         })
     })

@@ -6,7 +6,7 @@ use tauri::{AppHandle, Manager, State};
 use crate::dto::{
     Bucket, Cursor, EventRow, ImportReport, IpcError, Progress, QuickEvent, TimelineFilter, TimelinePage,
 };
-use crate::state::{AppState, parse_id, parse_word};
+use crate::state::{AppState, parse_id, parse_word, user_path};
 
 /// Most rows one page may ask for.
 const MAX_PAGE: u32 = 2_000;
@@ -87,7 +87,8 @@ pub fn event_flag(
 }
 
 /// Imports a timeline file (Timesketch CSV/JSONL, Plaso) as one commit, reporting rows read;
-/// `work_cancel` stops it with nothing written. The text index is brought up to date after.
+/// `work_cancel` stops it with nothing written. With `skipBad` bad rows are skipped and reported
+/// instead of stopping the import. The text index is brought up to date after.
 #[tauri::command]
 #[specta::specta]
 pub async fn timeline_import(
@@ -95,22 +96,30 @@ pub async fn timeline_import(
     case_id: String,
     path: String,
     tz: Option<String>,
+    skip_bad: bool,
     on_progress: Channel<Progress>,
 ) -> Result<ImportReport, IpcError> {
     let case = parse_id("case", &case_id)?;
+    let path = user_path(&path)?;
     crate::blocking(move || {
-        let state = app.state::<AppState>();
-        let opts = casebook::TimelineOptions { tz, cancel: Some(state.start_work()), ..Default::default() };
-        state.with(|v| {
-            let report = v.import_timeline(&case, std::path::Path::new(&path), &opts, &mut |rows| {
+        app.state::<AppState>().work(|v, cancel| {
+            let opts = casebook::TimelineOptions { tz, skip_bad, cancel: Some(cancel), ..Default::default() };
+            let report = v.import_timeline(&case, &path, &opts, &mut |rows| {
                 let _ = on_progress.send(Progress { done: rows as f64, total: None });
             })?;
-            v.index_text(&case, &mut |_, _| {})?;
+            let mut problems = report.first_problems;
+            // The events are in; an index that could not catch up is a warning, not a failure (a
+            // retry would import them twice). Text search says how complete the index is.
+            if let Err(e) = v.index_text(&case, &mut |_, _| {}) {
+                problems.push(format!(
+                    "the text index could not be updated ({e}); text search may miss these events"
+                ));
+            }
             Ok(ImportReport {
                 format: report.format.name().to_string(),
                 imported: report.imported as f64,
                 skipped: report.skipped as f64,
-                problems: report.first_problems,
+                problems,
             })
         })
     })

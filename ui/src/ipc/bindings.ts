@@ -6,17 +6,20 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 
 /** Commands */
 export const commands = {
-	/**  Whether a vault exists and is unlocked. */
+	/**  Whether a vault exists and is unlocked (answers at once, even while long work runs). */
 	vaultStatus: () => __TAURI_INVOKE<VaultStatus_Serialize>("vault_status"),
 	/**  How strong a passphrase being typed is, judged with the owner's name and org as context. */
 	passphraseStrength: (passphrase: string, name: string, org: string) => __TAURI_INVOKE<Strength_Serialize>("passphrase_strength", { passphrase, name, org }),
-	/**  Creates the vault (first run) and leaves it unlocked. */
+	/**  Creates the vault (first run) and leaves it unlocked. The key derivation runs off the UI thread. */
 	vaultCreate: (passphrase: string, name: string, org: string) => typedError<Owner, IpcError>(__TAURI_INVOKE("vault_create", { passphrase, name, org })),
-	/**  Unlocks the vault. */
+	/**  Unlocks the vault (a no-op when it already is). The key derivation runs off the UI thread. */
 	vaultUnlock: (passphrase: string) => typedError<Owner, IpcError>(__TAURI_INVOKE("vault_unlock", { passphrase })),
-	/**  Locks the vault: the connection and keys are dropped from memory. */
-	vaultLock: () => __TAURI_INVOKE<void>("vault_lock"),
-	/**  Asks the long work under way (an import, hashing evidence) to stop; it writes nothing. */
+	/**
+	 *  Locks the vault: long work is cancelled, the inbox watcher stopped, and the connection and keys
+	 *  dropped from memory.
+	 */
+	vaultLock: () => typedError<null, IpcError>(__TAURI_INVOKE("vault_lock")),
+	/**  Asks the long work under way (an import, hashing evidence, an export) to stop; it leaves nothing. */
 	workCancel: () => __TAURI_INVOKE<void>("work_cancel"),
 	/**  Every case, newest first. */
 	caseList: () => typedError<CaseSummary_Serialize[], IpcError>(__TAURI_INVOKE("case_list")),
@@ -38,9 +41,10 @@ export const commands = {
 	eventFlag: (caseId: string, event: string, key: boolean) => typedError<null, IpcError>(__TAURI_INVOKE("event_flag", { caseId, event, key })),
 	/**
 	 *  Imports a timeline file (Timesketch CSV/JSONL, Plaso) as one commit, reporting rows read;
-	 *  `work_cancel` stops it with nothing written. The text index is brought up to date after.
+	 *  `work_cancel` stops it with nothing written. With `skipBad` bad rows are skipped and reported
+	 *  instead of stopping the import. The text index is brought up to date after.
 	 */
-	timelineImport: (caseId: string, path: string, tz: string | null, onProgress: Channel<Progress_Deserialize>) => typedError<ImportReport, IpcError>(__TAURI_INVOKE("timeline_import", { caseId, path, tz, onProgress })),
+	timelineImport: (caseId: string, path: string, tz: string | null, skipBad: boolean, onProgress: Channel<Progress_Deserialize>) => typedError<ImportReport, IpcError>(__TAURI_INVOKE("timeline_import", { caseId, path, tz, skipBad, onProgress })),
 	/**  The case's observables. */
 	observableList: (caseId: string) => typedError<Observable_Serialize[], IpcError>(__TAURI_INVOKE("observable_list", { caseId })),
 	/**
@@ -64,7 +68,10 @@ export const commands = {
 	assetAdd: (caseId: string, asset: NewAsset_Deserialize) => typedError<string, IpcError>(__TAURI_INVOKE("asset_add", { caseId, asset })),
 	/**  The case's evidence items. */
 	evidenceList: (caseId: string) => typedError<Evidence_Serialize[], IpcError>(__TAURI_INVOKE("evidence_list", { caseId })),
-	/**  Adds a file as evidence: hashed and stored encrypted in the vault, reporting bytes read. */
+	/**
+	 *  Adds a file as evidence: hashed and stored encrypted in the vault, reporting bytes read;
+	 *  `work_cancel` stops it with nothing stored.
+	 */
 	evidenceAdd: (caseId: string, path: string, description: string | null, onProgress: Channel<Progress_Deserialize>) => typedError<Evidence_Serialize, IpcError>(__TAURI_INVOKE("evidence_add", { caseId, path, description, onProgress })),
 	/**  An evidence item's chain of custody, oldest first. */
 	custodyList: (caseId: string, evidence: string) => typedError<CustodyEntry_Serialize[], IpcError>(__TAURI_INVOKE("custody_list", { caseId, evidence })),
@@ -86,13 +93,16 @@ export const commands = {
 	partnerRemove: (name: string) => typedError<null, IpcError>(__TAURI_INVOKE("partner_remove", { name })),
 	/**  Live records an export at this TLP ceiling would keep home, per kind. */
 	sharePreview: (caseId: string, tlp: string) => typedError<KindCount[], IpcError>(__TAURI_INVOKE("share_preview", { caseId, tlp })),
-	/**  Writes the bundle (a file, or numbered parts), reporting bytes written. */
+	/**
+	 *  Writes the bundle (a file, or numbered parts), reporting ops written; `work_cancel` stops it
+	 *  and removes what was written.
+	 */
 	shareExport: (caseId: string, request: ShareRequest_Deserialize, onProgress: Channel<Progress_Deserialize>) => typedError<ShareReport, IpcError>(__TAURI_INVOKE("share_export", { caseId, request, onProgress })),
 	/**  Every item the inbox has seen, newest first. */
 	inboxList: () => typedError<InboxItem_Serialize[], IpcError>(__TAURI_INVOKE("inbox_list")),
 	/**  The folders watched for bundles (the vault's own inbox folder first). */
 	inboxFolders: () => typedError<string[], IpcError>(__TAURI_INVOKE("inbox_folders")),
-	/**  Applies a pending or held item (a held one only with `trustNewSender`). */
+	/**  Applies a pending or held item (a held one only with `trustNewSender`), off the UI thread. */
 	inboxAccept: (id: number, trustNewSender: boolean) => typedError<BundlePreview, IpcError>(__TAURI_INVOKE("inbox_accept", { id, trustNewSender })),
 	/**  Declines an item (its original file is left alone). */
 	inboxReject: (id: number) => typedError<InboxItem_Serialize, IpcError>(__TAURI_INVOKE("inbox_reject", { id })),
@@ -342,6 +352,8 @@ export type ErrorKind =
 "bundle_rejected" | 
 /**  The vault is locked: unlock it first. */
 "locked" | 
+/**  Long work (an import, an export, hashing evidence) holds the vault: wait, or cancel it. */
+"busy" | 
 /**  The work was cancelled; nothing was written. */
 "cancelled" | 
 /**  A bug or an unexpected failure. */

@@ -134,8 +134,9 @@ export const api = {
     await unwrap(commands.eventFlag(caseId, event, key));
   },
   /** Imports a timeline file; `on` gets rows read so far. Cancel with `workCancel`. */
-  timelineImport: (caseId: string, path: string, on?: OnProgress): Promise<ImportReport> =>
-    unwrap(commands.timelineImport(caseId, path, systemTimeZone(), channel(on))),
+  /** `skipBad`: import the good rows and report the bad ones instead of stopping at the first. */
+  timelineImport: (caseId: string, path: string, on?: OnProgress, skipBad = false): Promise<ImportReport> =>
+    unwrap(commands.timelineImport(caseId, path, systemTimeZone(), skipBad, channel(on))),
 
   observableList: (caseId: string): Promise<Observable[]> => unwrap(commands.observableList(caseId)),
   /** Returns true when the value merged into an observable the case already had. */

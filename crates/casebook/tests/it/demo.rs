@@ -66,3 +66,71 @@ fn a_cancelled_timeline_import_writes_nothing() {
     let report = v.import_timeline(&case, &file, &opts, &mut |_| {}).unwrap();
     assert_eq!(report.imported, 50_000);
 }
+
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = vec![];
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() { out.extend(files_under(&p)) } else { out.push(p) }
+    }
+    out.sort();
+    out
+}
+
+/// Hashing evidence, cancelled: `Cancelled`, no evidence record, no blob (not even a temporary one).
+#[test]
+fn cancelled_evidence_hashing_stores_nothing() {
+    let w = crate::util::world();
+    let mut v = w.alice.vault();
+    let before_files = files_under(v.dir());
+    let before = v.records(&w.case, RecordKind::Evidence).unwrap().len();
+    let big = w.tmp.path().join("memory.raw");
+    std::fs::write(&big, vec![7u8; 4 << 20]).unwrap();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    // Raised from the progress report after the first megabyte: mid-stream, deterministically.
+    let err = v
+        .add_evidence(
+            &w.case,
+            &big,
+            None,
+            None,
+            &mut |n| {
+                if n >= 1 << 20 {
+                    flag.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            },
+            Some(cancel),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Cancelled, "{err}");
+    assert_eq!(v.records(&w.case, RecordKind::Evidence).unwrap().len(), before);
+    let after_files: Vec<_> =
+        files_under(v.dir()).into_iter().filter(|p| !p.to_string_lossy().contains("vault.db")).collect();
+    let before_files: Vec<_> =
+        before_files.into_iter().filter(|p| !p.to_string_lossy().contains("vault.db")).collect();
+    assert_eq!(after_files, before_files, "a cancelled hash left files behind");
+}
+
+/// Writing a bundle, cancelled: `Cancelled`, and neither the bundle nor a partial file is left.
+#[test]
+fn a_cancelled_export_leaves_no_file() {
+    let w = crate::util::world();
+    let mut v = w.alice.vault();
+    let dest = w.tmp.path().join("out.casebundle");
+    let cancel = Arc::new(AtomicBool::new(true));
+    let opts = casebook::ExportOptions { cancel: Some(cancel), ..crate::util::export_opts("Bob") };
+    let err = v.export_bundle(&w.case, &dest, &opts, &mut |_| {}).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Cancelled, "{err}");
+    let left: Vec<_> = std::fs::read_dir(w.tmp.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("out.casebundle"))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    // The same export, not cancelled, writes the bundle.
+    let opts = crate::util::export_opts("Bob");
+    v.export_bundle(&w.case, &dest, &opts, &mut |_| {}).unwrap();
+    assert!(dest.is_file());
+}

@@ -96,7 +96,7 @@ fn big_bundle(w: &World) -> PathBuf {
         .collect();
     std::fs::write(&f, data).unwrap();
     let mut a = w.alice.vault();
-    a.add_evidence(&w.case, &f, None, None, &mut |_| {}).unwrap();
+    a.add_evidence(&w.case, &f, None, None, &mut |_| {}, None).unwrap();
     drop(a);
     w.export("big.casebundle", &export_opts("Bob"))
 }

@@ -15,5 +15,6 @@ mod inbox;
 /// Large commits through the two-thread pipeline: all or nothing, whatever fails.
 mod commit;
 
-/// The demo case `make run` opens, seeded through the real use cases; cancelling an import.
+/// The demo case `make run` opens, seeded through the real use cases; cancelling long work
+/// (timeline import, evidence hashing, export) leaves nothing behind.
 mod demo;

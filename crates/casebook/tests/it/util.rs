@@ -57,7 +57,7 @@ pub fn world() -> World {
     v.add_event(&case, event("Historian encrypted", 1_795_227_120_000_000)).unwrap();
     let f = tmp.path().join("note.txt");
     std::fs::write(&f, "ransom note: pay 10 BTC").unwrap();
-    v.add_evidence(&case, &f, Some("the note"), None, &mut |_| {}).unwrap();
+    v.add_evidence(&case, &f, Some("the note"), None, &mut |_| {}, None).unwrap();
     World { tmp, alice, bob, case }
 }
 
@@ -74,6 +74,7 @@ pub fn export_opts(to: &str) -> ExportOptions {
         split: None,
         max_blob_size: 64 << 20,
         allow_unverified: false,
+        cancel: None,
     }
 }
 

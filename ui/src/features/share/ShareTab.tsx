@@ -265,7 +265,7 @@ export function ShareTab({ caseId, caseTitle, caseTlp }: Props) {
       {progress && (
         <div className="progress-row" role="status">
           <progress aria-label="Writing the bundle" />
-          <span className="muted small">{formatBytes(progress.done)} written</span>
+          <span className="muted small">{progress.done.toLocaleString()} changes written</span>
         </div>
       )}
       {done && <ShareReportView report={done} />}

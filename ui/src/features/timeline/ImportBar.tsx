@@ -4,6 +4,7 @@ import { api, toAppError, type ImportReport } from "../../ipc";
 /** Import a timeline file (Timesketch CSV/JSONL, Plaso) by path, with progress and Cancel. */
 export function ImportBar({ caseId, onDone, onError }: { caseId: string; onDone: () => void; onError: (e: unknown) => void }) {
   const [path, setPath] = useState("");
+  const [skipBad, setSkipBad] = useState(false);
   const [rows, setRows] = useState<number | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const [note, setNote] = useState<string | null>(null);
@@ -14,7 +15,7 @@ export function ImportBar({ caseId, onDone, onError }: { caseId: string; onDone:
     setNote(null);
     setRows(0);
     try {
-      const r = await api.timelineImport(caseId, path.trim(), (p) => setRows(p.done));
+      const r = await api.timelineImport(caseId, path.trim(), (p) => setRows(p.done), skipBad);
       setReport(r);
       setPath("");
       onDone();
@@ -39,9 +40,15 @@ export function ImportBar({ caseId, onDone, onError }: { caseId: string; onDone:
         disabled={rows !== null}
       />
       {rows === null ? (
-        <button type="button" onClick={() => void start()} disabled={!path.trim()}>
-          Import
-        </button>
+        <>
+          <label className="check small" title="Import the good rows and report the bad ones, instead of stopping at the first bad row">
+            <input type="checkbox" checked={skipBad} onChange={(e) => setSkipBad(e.target.checked)} />
+            skip bad rows
+          </label>
+          <button type="button" onClick={() => void start()} disabled={!path.trim()}>
+            Import
+          </button>
+        </>
       ) : (
         <>
           <span className="progress-text" role="status">
