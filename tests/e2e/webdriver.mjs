@@ -21,10 +21,17 @@ export class Session {
 
   async find(testid, { timeout = 10_000 } = {}) {
     const until = Date.now() + timeout;
+    let last = "";
     for (;;) {
-      const found = await this.findAll(testid);
-      if (found.length > 0) return found[0];
-      if (Date.now() > until) throw new Error(`no element [data-testid="${testid}"] after ${timeout} ms`);
+      try {
+        const found = await this.findAll(testid);
+        if (found.length > 0) return found[0];
+      } catch (e) {
+        // WebKitWebDriver answers "stale element reference" when the DOM changes under the search
+        // (React re-rendering): look again.
+        last = ` (last error: ${e.message})`;
+      }
+      if (Date.now() > until) throw new Error(`no element [data-testid="${testid}"] after ${timeout} ms${last}`);
       await sleep(100);
     }
   }
