@@ -5,13 +5,12 @@
 // order), see them in time order, flag one, lock, unlock, see them again. A screenshot of each
 // screen goes to target/e2e/.
 
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import net from "node:net";
 
-import { Session, KEY, sleep } from "./webdriver.mjs";
+import { KEY, sleep, startApp } from "./webdriver.mjs";
 import { memoryMiB } from "./memory.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -42,32 +41,13 @@ function step(text) {
   console.log(`- ${text}`);
 }
 
-async function waitForPort(port, ms) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const ok = await new Promise((r) => {
-      const s = net.connect(port, "127.0.0.1", () => (s.end(), r(true)));
-      s.on("error", () => r(false));
-    });
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error(`tauri-driver did not listen on ${port}`);
-}
 
-const driver = spawn("tauri-driver", ["--port", "4444", "--native-driver", "/usr/bin/WebKitWebDriver"], {
-  env: { ...process.env, CASEBOOK_VAULT: vault, WEBKIT_DISABLE_DMABUF_RENDERER: "1", HOME: home },
-  stdio: ["ignore", "inherit", "inherit"],
-});
 
 let session;
+let driver;
 let failed = false;
 try {
-  await waitForPort(4444, 20_000);
-  session = await Session.start("http://127.0.0.1:4444", {
-    "tauri:options": { application: app },
-    "wdio:enforceWebDriverClassic": true,
-  });
+  ({ driver, session } = await startApp(app, { CASEBOOK_VAULT: vault, HOME: home }));
   const s = session;
 
   step("first run: create the vault");
@@ -226,7 +206,7 @@ try {
   } catch {}
 } finally {
   if (session) await session.end();
-  driver.kill("SIGTERM");
+  driver?.kill("SIGTERM");
   rmSync(home, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);

@@ -5,12 +5,11 @@
 //
 // Prints one JSON line of figures and writes it to target/e2e-scale/figures.json.
 
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import net from "node:net";
 
-import { Session, sleep } from "./webdriver.mjs";
+import { sleep, startApp } from "./webdriver.mjs";
 import { memoryMiB } from "./memory.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -50,18 +49,6 @@ async function prepare() {
   console.log(`  imported in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-async function waitForPort(port, ms) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const ok = await new Promise((r) => {
-      const s = net.connect(port, "127.0.0.1", () => (s.end(), r(true)));
-      s.on("error", () => r(false));
-    });
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error(`tauri-driver did not listen on ${port}`);
-}
 
 const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -69,18 +56,11 @@ const quantile = (xs, q) => {
 };
 
 await prepare();
-const driver = spawn("tauri-driver", ["--port", "4444", "--native-driver", "/usr/bin/WebKitWebDriver"], {
-  env: { ...process.env, CASEBOOK_VAULT: vault, WEBKIT_DISABLE_DMABUF_RENDERER: "1" },
-  stdio: ["ignore", "inherit", "inherit"],
-});
 let failed = false;
 let session;
+let driver;
 try {
-  await waitForPort(4444, 20_000);
-  session = await Session.start("http://127.0.0.1:4444", {
-    "tauri:options": { application: app },
-    "wdio:enforceWebDriverClassic": true,
-  });
+  ({ driver, session } = await startApp(app, { CASEBOOK_VAULT: vault }));
   const s = session;
   await s.type("unlock-passphrase", PASS);
   await s.click("unlock-submit");
@@ -143,6 +123,6 @@ try {
   console.error(`desktop scale: FAILED: ${e.stack || e}`);
 } finally {
   if (session) await session.end();
-  driver.kill("SIGTERM");
+  driver?.kill("SIGTERM");
 }
 process.exit(failed ? 1 : 0);

@@ -2,6 +2,9 @@
 // tauri-driver + WebKitWebDriver (no npm dependencies, so nothing to download or keep in sync).
 
 // The W3C web element identifier key.
+import { spawn } from "node:child_process";
+import net from "node:net";
+
 const ELEMENT = "element-6066-11e4-a52f-4ba0-ffd6b40fca2b";
 
 export class Session {
@@ -125,4 +128,37 @@ async function call(method, url, body) {
     throw new Error(`${method} ${url}: ${res.status} ${v.error || ""} ${v.message || ""}`);
   }
   return json.value;
+}
+
+/** Starts tauri-driver (in front of Debian's WebKitWebDriver) with `env` added to this process's
+ * environment, and a session on the desktop binary `app` once it listens. */
+export async function startApp(app, env) {
+  const driver = spawn("tauri-driver", ["--port", "4444", "--native-driver", "/usr/bin/WebKitWebDriver"], {
+    env: { ...process.env, WEBKIT_DISABLE_DMABUF_RENDERER: "1", ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  try {
+    await waitForPort(4444, 20_000);
+    const session = await Session.start("http://127.0.0.1:4444", {
+      "tauri:options": { application: app },
+      "wdio:enforceWebDriverClassic": true,
+    });
+    return { driver, session };
+  } catch (e) {
+    driver.kill("SIGTERM");
+    throw e;
+  }
+}
+
+async function waitForPort(port, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const ok = await new Promise((r) => {
+      const s = net.connect(port, "127.0.0.1", () => (s.end(), r(true)));
+      s.on("error", () => r(false));
+    });
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`tauri-driver did not listen on ${port}`);
 }
