@@ -73,7 +73,8 @@ run: deps desktop
 # The release .deb of the desktop app (target/release/bundle/deb/). The Tauri CLI comes from npm
 # (a prebuilt binary); an AppImage would need linuxdeploy from GitHub, which offline builds cannot fetch.
 package: deps ui
-	cd src-tauri && npx --yes @tauri-apps/cli@2.12.5 build --bundles deb
+	cd src-tauri && CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_STRIP=true \
+	  npx --yes @tauri-apps/cli@2.12.5 build --bundles deb
 
 bench: deps
 	rm -rf target/criterion
