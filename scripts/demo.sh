@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A short scripted demo until the desktop app exists: two responders create vaults, exchange
+# A short scripted demo of the `casebook` command: two responders create vaults, exchange
 # contact cards, and each sees the other as a partner.
 set -euo pipefail
 bin=${1:-target/debug/casebook}
@@ -38,5 +38,5 @@ cat <<EOT
 
 Demo vaults are in $demo (passphrase: "$CASEBOOK_PASSPHRASE").
 Try: CASEBOOK_PASSPHRASE="$CASEBOOK_PASSPHRASE" $bin --vault $demo/alice partner list
-The desktop app is coming; until then the \`casebook\` command is the way in.
+The desktop app: \`make run\` (a demo vault) or target/debug/casebook-desktop VAULT_DIR.
 EOT
