@@ -940,6 +940,11 @@ pub struct InboxNotice {
 }
 
 impl InboxNotice {
+    /// A problem that is not about one file (the watcher could not start, or stopped).
+    pub fn problem(message: String) -> Self {
+        Self { kind: "problem".into(), message, item: None }
+    }
+
     /// The notice for a watcher event; `None` for files passed over (not bundles).
     pub fn from_event(e: &casebook::InboxEvent) -> Option<Self> {
         use casebook::InboxEvent as E;

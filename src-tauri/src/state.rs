@@ -29,7 +29,7 @@ pub struct AppState {
     pub inbox: InboxWatch,
 }
 
-fn unpoison<'a, T>(
+pub(crate) fn unpoison<'a, T>(
     r: Result<MutexGuard<'a, T>, std::sync::PoisonError<MutexGuard<'a, T>>>,
 ) -> MutexGuard<'a, T> {
     // A panic in an earlier command must not lock the user out.
@@ -75,15 +75,12 @@ impl AppState {
         &self,
         f: impl FnOnce(&mut Vault, CancelFlag) -> Result<T, casebook::Error>,
     ) -> Result<T, IpcError> {
-        let mut slot = self.try_slot()?;
-        let vault = slot.as_mut().ok_or_else(IpcError::locked)?;
-        self.cancel.store(false, Ordering::SeqCst);
-        Ok(f(vault, self.cancel.clone())?)
-    }
-
-    /// Whether a vault is open (without waiting for it).
-    pub fn is_unlocked(&self) -> bool {
-        self.owner().is_some()
+        // The flag is reset only once the vault is ours, so a cancel meant for the job under way
+        // is never cleared by one that is about to be refused.
+        self.with(|vault| {
+            self.cancel.store(false, Ordering::SeqCst);
+            f(vault, self.cancel.clone())
+        })
     }
 
     /// Holds the unlocked vault, and starts the inbox watcher on a second connection opened with

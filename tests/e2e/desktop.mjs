@@ -138,9 +138,7 @@ try {
 
   step("the case and its events are still there");
   const caseRow = await s.find("case-row", { timeout: 15_000 });
-  // WebKitWebDriver will not click a table row itself; its first cell is what a user clicks.
-  const cell = await s.cmd("POST", `/element/${caseRow}/element`, { using: "css selector", value: "td" });
-  await s.clickElement(Object.values(cell)[0]);
+  await s.clickRow(caseRow);
   await s.click("tab-timeline");
   const again = await s.waitFor("three rows again", async () => {
     const texts = await rowTexts(s);
@@ -186,8 +184,7 @@ try {
     },
     { timeout: 20_000 },
   );
-  const cellOf = await s.cmd("POST", `/element/${item}/element`, { using: "css selector", value: "td" });
-  await s.clickElement(Object.values(cellOf)[0]);
+  await s.clickRow(item);
   const reason = await s.text(await s.find("inbox-reason"));
   if (!reason.trim()) throw new Error("the quarantined item shows no reason");
   console.log(`  quarantined: ${reason.trim().split("\n")[0]}`);

@@ -65,8 +65,7 @@ try {
   await s.type("unlock-passphrase", PASS);
   await s.click("unlock-submit");
   const row = await s.find("case-row", { timeout: 30_000 });
-  const cell = await s.cmd("POST", `/element/${row}/element`, { using: "css selector", value: "td" });
-  await s.clickElement(Object.values(cell)[0]);
+  await s.clickRow(row);
   await s.find("tab-tasks", { timeout: 30_000 });
   await s.click("tab-tasks");
   await sleep(500);

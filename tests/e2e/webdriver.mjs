@@ -55,6 +55,13 @@ export class Session {
     await this.cmd("POST", `/element/${el}/click`, {});
   }
 
+  /** Clicks a table row the way a user does: on its first cell (WebKitWebDriver will not click a
+   * `<tr>` itself). */
+  async clickRow(row) {
+    const cell = await this.cmd("POST", `/element/${row}/element`, { using: "css selector", value: "td" });
+    await this.clickElement(cell[ELEMENT] ?? Object.values(cell)[0]);
+  }
+
   async type(testid, text) {
     const el = await this.find(testid);
     await this.cmd("POST", `/element/${el}/value`, { text });
