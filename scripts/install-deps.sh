@@ -6,7 +6,7 @@ set -euo pipefail
 
 want_core=(build-essential pkg-config libssl-dev age minisign zstd tar coreutils python3-venv)
 want_desktop=(libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
-  libayatana-appindicator3-dev file patchelf xvfb xauth webkit2gtk-driver imagemagick chromium
+  libayatana-appindicator3-dev file patchelf xvfb xauth webkit2gtk-driver imagemagick xdotool chromium
   iproute2 util-linux)
 
 set_name=${1:-core}

@@ -927,6 +927,18 @@ impl From<&casebook::InboxItem> for InboxItem {
     }
 }
 
+/// What a native file dialog is for; it sets the title, the filters and open or save.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum PathPurpose {
+    /// A timeline file to import.
+    TimelineFile,
+    /// A file to add as evidence.
+    EvidenceFile,
+    /// Where to save a bundle.
+    BundleSave,
+}
+
 /// Something the inbox watcher saw, pushed to the Inbox screen as it happens.
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]

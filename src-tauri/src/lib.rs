@@ -4,7 +4,8 @@
 //! a DTO (`dto.rs`, the only place wire types live). Errors reach the UI as `{code, message}` with a
 //! closed code. The open vault lives in [`state::AppState`] and nowhere else; locking drops it.
 //!
-//! Invariants: no command reaches a network, a shell or a path the user did not give; the UI is
+//! Invariants: no command reaches a network, a shell or a path the user did not give (typed, or
+//! picked in a native dialog the app shows); the UI is
 //! served from the bundled assets only (CSP `default-src 'self'`); the TypeScript bindings in
 //! `ui/src/ipc/bindings.ts` are generated from these commands ([`bindings`]) and checked by
 //! `make test`.
@@ -19,7 +20,7 @@ pub mod state;
 
 use std::path::PathBuf;
 
-use commands::{cases, history, inbox, partners, records, share, timeline, vault};
+use commands::{cases, dialogs, history, inbox, partners, records, share, timeline, vault};
 use dto::{ErrorKind, IpcError};
 
 /// Runs blocking work (imports, hashing) off the IPC thread.
@@ -78,6 +79,7 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
         inbox::inbox_accept,
         inbox::inbox_reject,
         inbox::inbox_subscribe,
+        dialogs::path_pick,
     ])
 }
 

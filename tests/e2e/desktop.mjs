@@ -2,10 +2,13 @@
 // only loopback (scripts/e2e.sh), driven through tauri-driver + WebKitWebDriver.
 //
 // Flow: create a vault, create a case from a template, add three events by keyboard (out of time
-// order), see them in time order, flag one, lock, unlock, see them again. A screenshot of each
-// screen goes to target/e2e/.
+// order), see them in time order, flag one, lock, unlock, see them again; add a file as evidence
+// through the native GTK file dialog (driven with xdotool, as a person would: Ctrl+L, the path,
+// Return); the inbox watcher quarantines a bogus bundle. A screenshot of each screen goes to
+// target/e2e/.
 
 import { execFileSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -35,6 +38,11 @@ async function rowTexts(s) {
   return s.script(`return [...document.querySelectorAll('[data-testid="timeline-row"]')]
     .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
     .map((r) => r.textContent)`);
+}
+
+// xdotool on the app's display (Xvfb), for the native dialogs WebDriver cannot see.
+function xdotool(args) {
+  return execFileSync("xdotool", args, { encoding: "utf8", timeout: 30_000 }).trim();
 }
 
 function step(text) {
@@ -166,6 +174,45 @@ try {
     if (banner.length > 0) throw new Error(`the ${tab} tab shows an error: ${await s.text(banner[0])}`);
     screenshot(`tab-${tab}`);
   }
+  step("add a file as evidence through the native file dialog");
+  const blob = randomBytes(3 * 1024 * 1024);
+  const evidenceFile = join(home, "ws-ops-07-memory.raw");
+  writeFileSync(evidenceFile, blob);
+  const sha256 = createHash("sha256").update(blob).digest("hex");
+  await s.click("tab-evidence");
+  await s.click("evidence-browse");
+  const dialog = xdotool(["search", "--sync", "--name", "^Add a file as evidence$"]).split("\n")[0];
+  screenshot("evidence-dialog");
+  xdotool(["windowfocus", dialog]);
+  await sleep(300);
+  xdotool(["key", "ctrl+l"]);
+  xdotool(["type", "--delay", "15", evidenceFile]);
+  // Return may first take the completion GTK offers; press it again while the dialog stays.
+  await s.waitFor(
+    "the picked path in the evidence field",
+    async () => {
+      const value = await s.script(`return document.querySelector('input[placeholder^="/cases/"]').value`);
+      if (value === evidenceFile) return true;
+      xdotool(["key", "Return"]);
+      await sleep(700);
+      return null;
+    },
+    { timeout: 20_000 },
+  );
+  await s.click("evidence-add");
+  await s.waitFor(
+    "the evidence row with the file's SHA-256",
+    async () => {
+      for (const row of await s.findAll("evidence-row")) {
+        const text = await s.text(row);
+        if (text.includes("ws-ops-07-memory.raw") && text.includes(sha256)) return true;
+      }
+      return null;
+    },
+    { timeout: 30_000 },
+  );
+  screenshot("evidence-added");
+
   await s.click("tab-share");
   await s.find("share-withheld", { timeout: 10_000 });
   await sleep(500);

@@ -20,6 +20,7 @@
     inboxChannel: null, // the subscriber's channel (one at a time, as in the core)
     inboxIndex: 0,
     inboxSeq: 0,
+    picks: [], // path_pick calls: {purpose, current}
   };
   let seq = 0;
   const uuid = () => {
@@ -444,6 +445,11 @@
       const a = { id: uuid(), name: asset.name, kind: asset.kind, owner: "", criticality: asset.criticality || "", compromise: asset.compromise || "", note: asset.note || "" };
       recs(id, "asset").push(a);
       return a.id;
+    },
+    // The native dialog: a timeline pick is cancelled, an evidence file and a bundle path are picked.
+    path_pick: ({ purpose, current }) => {
+      S.picks.push({ purpose, current });
+      return { timeline_file: null, evidence_file: "/cases/ws-ops-07/memory.raw", bundle_save: "/fake/picked.casebundle" }[purpose];
     },
     evidence_list: ({ caseId: id }) => (need(), recs(id, "evidence").map((e) => ({ ...e }))),
     evidence_add: async ({ caseId: id, path, description, onProgress }) => {

@@ -268,6 +268,11 @@ const flows = {
     await createVault(page, url, null);
     await newCase(page, "Other tabs");
 
+    // Browse… opens the native dialog; cancelling it leaves the field as it was.
+    await page.click(tid("timeline-browse"));
+    await page.waitForFunction(() => window.__FAKE_STATE__.picks.length === 1, null, { timeout: TIMEOUT });
+    await page.waitForSelector(`${tid("timeline-browse")}:not([disabled])`, { timeout: TIMEOUT });
+    assert((await page.inputValue('input[aria-label="Timeline file path"]')) === "", "a cancelled dialog fills nothing");
     await page.fill('input[aria-label="Timeline file path"]', "/evidence/plaso.csv");
     await page.click('button:has-text("Import")');
     await page.waitForSelector('.import-bar:has-text("rows read")', { timeout: TIMEOUT });
@@ -284,8 +289,14 @@ const flows = {
     assert((await page.$$(tid("observable-row"))).length === 1, "a duplicate observable merges");
 
     await page.click(tid("tab-evidence"));
-    await page.fill('input[placeholder^="/cases/"]', "/cases/ws-ops-07/memory.raw");
-    await page.click('button:has-text("Add evidence")');
+    await page.click(tid("evidence-browse"));
+    await page.waitForFunction(() => document.querySelector('input[placeholder^="/cases/"]')?.value === "/cases/ws-ops-07/memory.raw", null, { timeout: TIMEOUT });
+    const picks = await page.evaluate(() => window.__FAKE_STATE__.picks);
+    assert(
+      JSON.stringify(picks) === JSON.stringify([{ purpose: "timeline_file", current: null }, { purpose: "evidence_file", current: null }]),
+      `the dialogs were asked for a timeline, then an evidence file, saw ${JSON.stringify(picks)}`,
+    );
+    await page.click(tid("evidence-add"));
     await page.waitForSelector(".progress-row progress[value]", { timeout: TIMEOUT });
     await page.waitForSelector(tid("evidence-row"), { timeout: TIMEOUT });
     await page.waitForSelector(tid("custody-row"), { timeout: TIMEOUT });
@@ -340,6 +351,11 @@ const flows = {
     const dest = await page.inputValue(tid("share-dest"));
     assert(dest === "/fake/ransomware-at-ops.casebundle", `destination prefilled next to the vault, saw ${dest}`);
     assert(await page.isDisabled(tid("share-submit")), "Export is disabled without a partner");
+    // The save dialog starts at the prefilled path and its answer replaces it.
+    await page.click(tid("share-browse"));
+    await page.waitForFunction((sel) => document.querySelector(sel)?.value === "/fake/picked.casebundle", tid("share-dest"), { timeout: TIMEOUT });
+    const asked = await page.evaluate(() => window.__FAKE_STATE__.picks.at(-1));
+    assert(asked.purpose === "bundle_save" && asked.current === dest, `the save dialog starts at ${dest}, saw ${JSON.stringify(asked)}`);
 
     // An unverified partner needs the explicit allow box.
     await page.check(`${tid("share-partner")}[data-partner="Eve Newcomer"]`);

@@ -2,6 +2,7 @@
 //! `casebook`, convert the result to a DTO.
 
 pub mod cases;
+pub mod dialogs;
 pub mod history;
 pub mod inbox;
 pub mod partners;

@@ -29,6 +29,8 @@ export type Note = B.Note;
 export type Observable = B.Observable_Serialize;
 export type Owner = B.Owner;
 export type Partner = B.Partner;
+/** What a native file dialog is for: open a timeline, open an evidence file, save a bundle. */
+export type PathPurpose = B.PathPurpose;
 export type Playbook = B.Playbook;
 /** Progress of long work, normalized: units done and, when known, the total. */
 export type Progress = { done: number; total: number | null };
@@ -182,6 +184,10 @@ export const api = {
   /** Writes the bundle; `on` gets bytes written (no total). */
   shareExport: (caseId: string, request: ShareRequest, on?: OnProgress): Promise<ShareReport> =>
     unwrap(commands.shareExport(caseId, request, channel(on))),
+
+  /** Shows the desktop's open or save dialog; the path picked, or null when cancelled. */
+  pathPick: (purpose: PathPurpose, current: string | null): Promise<string | null> =>
+    unwrap(commands.pathPick(purpose, current)),
 
   inboxList: (): Promise<InboxItem[]> => unwrap(commands.inboxList()),
   inboxFolders: (): Promise<string[]> => unwrap(commands.inboxFolders()),

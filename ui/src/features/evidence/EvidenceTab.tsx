@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { api, toAppError, type CustodyEntry, type Evidence, type Progress } from "../../ipc";
 import { useErrors } from "../../components/errors";
+import { BrowseButton } from "../../components/BrowseButton";
 import { formatBytes, formatUtc } from "../../lib/time";
 
 export function EvidenceTab({ caseId, onChanged }: { caseId: string; onChanged?: () => void }) {
@@ -46,14 +47,17 @@ export function EvidenceTab({ caseId, onChanged }: { caseId: string; onChanged?:
       <form className="inline-form" onSubmit={add}>
         <label className="grow">
           File path
-          <input className="mono" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/cases/ws-ops-07/memory.raw" disabled={!!progress} />
+          <span className="path-field">
+            <input className="mono" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/cases/ws-ops-07/memory.raw" disabled={!!progress} />
+            <BrowseButton purpose="evidence_file" current={path} onPick={setPath} onError={report} disabled={!!progress} testId="evidence-browse" />
+          </span>
         </label>
         <label className="grow">
           Description
           <input value={description} onChange={(e) => setDescription(e.target.value)} disabled={!!progress} />
         </label>
         {!progress ? (
-          <button type="submit" className="primary" disabled={!path.trim()}>
+          <button type="submit" className="primary" disabled={!path.trim()} data-testid="evidence-add">
             Add evidence
           </button>
         ) : (

@@ -7,6 +7,7 @@ import { TLPS } from "../../lib/vocab";
 import { formatBytes } from "../../lib/time";
 import { countsText, withheldText } from "../../lib/counts";
 import { HashGroups } from "../../components/HashGroups";
+import { BrowseButton } from "../../components/BrowseButton";
 
 /** `Ransomware at OPS` → `ransomware-at-ops` (file-name safe; `case` when nothing is left). */
 export function slug(title: string): string {
@@ -244,14 +245,17 @@ export function ShareTab({ caseId, caseTitle, caseTlp }: Props) {
           </div>
           <label>
             Save the bundle as
-            <input
-              className="mono"
-              data-testid="share-dest"
-              value={dest}
-              onChange={(e) => setDest(e.target.value)}
-              placeholder="/media/usb/case.casebundle"
-              disabled={!!progress}
-            />
+            <span className="path-field">
+              <input
+                className="mono"
+                data-testid="share-dest"
+                value={dest}
+                onChange={(e) => setDest(e.target.value)}
+                placeholder="/media/usb/case.casebundle"
+                disabled={!!progress}
+              />
+              <BrowseButton purpose="bundle_save" current={dest} onPick={setDest} onError={report} disabled={!!progress} testId="share-browse" />
+            </span>
           </label>
           {splitBad && <div className="field-error">Parts are a whole number of MiB, 1 or more.</div>}
           <div className="actions">

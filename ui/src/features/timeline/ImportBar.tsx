@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { api, toAppError, type ImportReport } from "../../ipc";
+import { BrowseButton } from "../../components/BrowseButton";
 
 /** Import a timeline file (Timesketch CSV/JSONL, Plaso) by path, with progress and Cancel. */
 export function ImportBar({ caseId, onDone, onError }: { caseId: string; onDone: () => void; onError: (e: unknown) => void }) {
@@ -41,6 +42,7 @@ export function ImportBar({ caseId, onDone, onError }: { caseId: string; onDone:
       />
       {rows === null ? (
         <>
+          <BrowseButton purpose="timeline_file" current={path} onPick={setPath} onError={onError} testId="timeline-browse" />
           <label className="check small" title="Import the good rows and report the bad ones, instead of stopping at the first bad row">
             <input type="checkbox" checked={skipBad} onChange={(e) => setSkipBad(e.target.checked)} />
             skip bad rows

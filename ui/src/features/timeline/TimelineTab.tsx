@@ -149,14 +149,17 @@ export function TimelineTab({ caseId, onChanged }: { caseId: string; onChanged?:
         </div>
       )}
       <div className="tl-status muted small">
-        {tl.rows.length.toLocaleString()} event{tl.rows.length === 1 ? "" : "s"} loaded{tl.hasMore ? " (more on scroll)" : ""}
+        {tl.count.toLocaleString()} event{tl.count === 1 ? "" : "s"} loaded{tl.hasMore ? " (more on scroll)" : ""}
         {filtered ? " · filtered" : ""}
       </div>
       <TimelineTable
-        rows={tl.rows}
+        count={tl.count}
+        rowAt={tl.rowAt}
+        indexOf={tl.indexOf}
         hasMore={tl.hasMore}
         loading={tl.loading}
         onNearEnd={tl.loadMore}
+        onShowing={tl.showing}
         onFlag={onFlag}
         selectedId={selectedId}
         onSelect={setSelectedId}
