@@ -117,6 +117,21 @@ impl Store {
         Ok(())
     }
 
+    /// Caps SQLite's page cache for this connection at `mib` MiB (64 MiB when opened, for bulk
+    /// work). A long-lived interactive process lowers it; pages beyond it are read again from the
+    /// file (and decrypted) when needed.
+    pub fn set_page_cache_mib(&self, mib: u32) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "cache_size", -(i64::from(mib) * 1024))?;
+        Ok(())
+    }
+
+    /// This connection's page cache cap in MiB.
+    pub fn page_cache_mib(&self) -> Result<u32, StoreError> {
+        let kib: i64 = self.conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        // Negative means KiB; positive (never set so here) would mean pages.
+        Ok(u32::try_from(kib.unsigned_abs() / 1024).unwrap_or(u32::MAX))
+    }
+
     /// The schema version of the open vault.
     pub fn schema_version(&self) -> Result<i64, StoreError> {
         Ok(migrate::schema_version(&self.conn)?)

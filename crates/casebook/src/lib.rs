@@ -120,6 +120,12 @@ impl Vault {
         Ok(Self { store, identity })
     }
 
+    /// Caps this connection's page cache at `mib` MiB (64 MiB when opened). The desktop app lowers
+    /// it for its long-lived connections.
+    pub fn set_page_cache_mib(&self, mib: u32) -> Result<(), Error> {
+        Ok(self.store.set_page_cache_mib(mib)?)
+    }
+
     /// The owner's identity.
     pub fn identity(&self) -> &Identity {
         &self.identity

@@ -41,7 +41,7 @@ pub async fn vault_create(
     crate::blocking(move || {
         let state = app.state::<AppState>();
         let vault = casebook::Vault::init(&state.dir, &passphrase, &name, &org)?;
-        Ok(state.unlocked(vault, passphrase, app.clone()))
+        state.unlocked(vault, passphrase, app.clone())
     })
     .await
 }
@@ -57,7 +57,7 @@ pub async fn vault_unlock(app: AppHandle, passphrase: String) -> Result<Owner, I
             return Ok(owner);
         }
         let vault = casebook::Vault::open(&state.dir, &passphrase)?;
-        Ok(state.unlocked(vault, passphrase, app.clone()))
+        state.unlocked(vault, passphrase, app.clone())
     })
     .await
 }

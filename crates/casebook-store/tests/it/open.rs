@@ -10,6 +10,17 @@ fn create_then_open_reads_identity_back() {
 }
 
 #[test]
+fn the_page_cache_starts_at_64_mib_and_can_be_lowered() {
+    let v = TempVault::new();
+    let s = Store::open(&v.dir, PASS).unwrap();
+    assert_eq!(s.page_cache_mib().unwrap(), 64);
+    s.set_page_cache_mib(16).unwrap();
+    assert_eq!(s.page_cache_mib().unwrap(), 16);
+    // The connection still works under the lower cap.
+    assert_eq!(s.identity().unwrap().name, "Marker-Name-7f3a");
+}
+
+#[test]
 fn create_refuses_an_existing_vault() {
     let v = TempVault::new();
     let before = snapshot(&v.dir);
