@@ -104,7 +104,9 @@ impl AppState {
         std::thread::spawn(move || {
             use tauri::Manager;
             let state = app.state::<AppState>();
-            match Vault::open(&dir, &passphrase).and_then(|v| v.set_page_cache_mib(PAGE_CACHE_MIB).map(|()| v)) {
+            match Vault::open(&dir, &passphrase)
+                .and_then(|v| v.set_page_cache_mib(PAGE_CACHE_MIB).map(|()| v))
+            {
                 Ok(second) => {
                     state.inbox.start(second, || state.generation.load(Ordering::SeqCst) == generation)
                 }

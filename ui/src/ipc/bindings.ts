@@ -108,6 +108,11 @@ export const commands = {
 	inboxReject: (id: number) => typedError<InboxItem_Serialize, IpcError>(__TAURI_INVOKE("inbox_reject", { id })),
 	/**  Sends what the inbox watcher sees to `on_notice` from now on (replacing an earlier subscriber). */
 	inboxSubscribe: (onNotice: Channel<InboxNotice_Deserialize>) => __TAURI_INVOKE<void>("inbox_subscribe", { onNotice }),
+	/**
+	 *  Shows the dialog for `purpose` over the window, starting near `current` (what the field holds)
+	 *  when that is a full path; `None` when the responder cancels.
+	 */
+	pathPick: (purpose: PathPurpose, current: string | null) => typedError<string | null, IpcError>(__TAURI_INVOKE("path_pick", { purpose, current })),
 };
 
 /* Types */
@@ -699,6 +704,15 @@ export type Partner = {
 	/**  Highest TLP they may receive. */
 	maxTlp: string,
 };
+
+/**  What a native file dialog is for; it sets the title, the filters and open or save. */
+export type PathPurpose = 
+/**  A timeline file to import. */
+"timeline_file" | 
+/**  A file to add as evidence. */
+"evidence_file" | 
+/**  Where to save a bundle. */
+"bundle_save";
 
 /**  A playbook a case can start from. */
 export type Playbook = {
