@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 test_file=${1:-tests/e2e/desktop.mjs}
 export PATH="$HOME/.cargo/bin:$PATH"
 export WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1 NO_AT_BRIDGE=1
+# The file chooser keeps its settings in memory here (no session bus for dconf under Xvfb).
+export GSETTINGS_BACKEND=memory
 # As root a plain network namespace; otherwise a user namespace too, which lets a user make one.
 ns=(--net)
 if [ "$(id -u)" -ne 0 ]; then ns=(--net --map-root-user); fi

@@ -203,11 +203,11 @@ try {
   await s.waitFor(
     "the evidence row with the file's SHA-256",
     async () => {
-      for (const row of await s.findAll("evidence-row")) {
-        const text = await s.text(row);
-        if (text.includes("ws-ops-07-memory.raw") && text.includes(sha256)) return true;
-      }
-      return null;
+      // textContent, not the rendered text: the hash cell is cut short with an ellipsis on screen.
+      const rows = await s.script(
+        `return [...document.querySelectorAll('[data-testid="evidence-row"]')].map((r) => r.textContent)`,
+      );
+      return rows.some((t) => t.includes("ws-ops-07-memory.raw") && t.includes(sha256)) || null;
     },
     { timeout: 30_000 },
   );
