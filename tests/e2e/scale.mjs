@@ -16,6 +16,7 @@ const root = resolve(import.meta.dirname, "../..");
 const app = process.env.CASEBOOK_DESKTOP_BIN || join(root, "target/debug/casebook-desktop");
 const cli = process.env.CASEBOOK_CLI_BIN || join(root, "target/debug/casebook");
 const EVENTS = Number(process.env.SCALE_EVENTS || 1_000_000);
+const SCROLL_SECONDS = Number(process.env.SCALE_SCROLL_SECONDS || 5);
 const out = join(root, "target/e2e-scale");
 const vault = join(out, `vault-${EVENTS}`);
 const PASS = "copper kestrel violin glacier 42";
@@ -87,21 +88,27 @@ try {
   }
   execFileSync("import", ["-window", "root", join(out, "timeline-1m.png")]);
 
-  // Scroll fast for 5 s (2,000 px a frame, ~70 rows) and record every frame's duration.
-  const scroll = await s.asyncScript(`
+  // Scroll fast for SCALE_SCROLL_SECONDS (5 s; 2,000 px a frame, ~70 rows) and record every frame's
+  // duration.
+  await s.cmd("POST", "/timeouts", { script: (SCROLL_SECONDS + 60) * 1000 });
+  const scroll = await s.asyncScript(
+    `
     const done = arguments[arguments.length - 1];
+    const seconds = arguments[0];
     let el = document.querySelector('[data-testid="timeline-row"]');
     while (el && !(el.scrollHeight > el.clientHeight && getComputedStyle(el).overflowY !== "visible")) el = el.parentElement;
     const frames = [];
     let last = performance.now();
-    const end = last + 5000;
+    const end = last + seconds * 1000;
     (function frame(now) {
       frames.push(now - last);
       last = now;
       el.scrollTop += 2000;
       if (now < end) requestAnimationFrame(frame);
       else done({ frames: frames.slice(1), rowsLoaded: document.querySelector('[data-testid="timeline-row"]') ? el.scrollHeight / 28 : 0, top: el.scrollTop });
-    })(last);`);
+    })(last);`,
+    [SCROLL_SECONDS],
+  );
   execFileSync("import", ["-window", "root", join(out, "timeline-1m-scrolled.png")]);
   const figures = {
     events: EVENTS,
@@ -115,6 +122,9 @@ try {
     },
     memory_mib: memoryMiB(),
   };
+  // Again after 10 s idle: what the web process gives back once its garbage is collected.
+  await sleep(10_000);
+  figures.memory_after_10s_idle_mib = memoryMiB();
   console.log(JSON.stringify(figures));
   writeFileSync(join(out, "figures.json"), JSON.stringify(figures, null, 2));
 } catch (e) {

@@ -89,6 +89,20 @@ describe("TimelineTab", () => {
     expect(screen.getAllByTestId("timeline-row").length).toBeLessThan(100);
   });
 
+  it("asks for the overview chart only once the first rows are in", async () => {
+    let answer: (v: { events: EventRow[]; next: null; indexCoverage: null }) => void = () => {};
+    mocked.timelinePage.mockReturnValueOnce(new Promise((r) => (answer = r)));
+    renderTab();
+    await waitFor(() => expect(mocked.timelinePage).toHaveBeenCalledTimes(1));
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 50));
+    });
+    expect(mocked.timelineBuckets).not.toHaveBeenCalled();
+    await act(async () => answer({ events: [row(0)], next: null, indexCoverage: null }));
+    await waitFor(() => expect(mocked.timelineBuckets).toHaveBeenCalledTimes(1));
+    expect(mocked.timelinePage.mock.invocationCallOrder[0]).toBeLessThan(mocked.timelineBuckets.mock.invocationCallOrder[0]);
+  });
+
   it("refuses a bad quick-add line without calling the core", async () => {
     mocked.timelinePage.mockResolvedValue({ events: [], next: null, indexCoverage: null });
     renderTab();

@@ -36,7 +36,12 @@ export function TimelineTab({ caseId, onChanged }: { caseId: string; onChanged?:
       .then((bs) => setBuckets(bs.flatMap((b) => (b.start === null ? [] : [{ start: b.start, count: b.count }]))))
       .catch(report);
   }, [caseId, report]);
-  useEffect(loadBuckets, [loadBuckets]);
+  // The chart's query scans the whole case: asked for once the first rows are in, so it never
+  // holds the core while the rows a responder is waiting for are fetched.
+  const firstPageIn = tl.rows.length > 0 || !tl.hasMore;
+  useEffect(() => {
+    if (firstPageIn) loadBuckets();
+  }, [firstPageIn, loadBuckets]);
 
   // The text filter follows the box after a pause.
   useEffect(() => {
@@ -149,17 +154,14 @@ export function TimelineTab({ caseId, onChanged }: { caseId: string; onChanged?:
         </div>
       )}
       <div className="tl-status muted small">
-        {tl.count.toLocaleString()} event{tl.count === 1 ? "" : "s"} loaded{tl.hasMore ? " (more on scroll)" : ""}
+        {tl.rows.length.toLocaleString()} event{tl.rows.length === 1 ? "" : "s"} loaded{tl.hasMore ? " (more on scroll)" : ""}
         {filtered ? " · filtered" : ""}
       </div>
       <TimelineTable
-        count={tl.count}
-        rowAt={tl.rowAt}
-        indexOf={tl.indexOf}
+        rows={tl.rows}
         hasMore={tl.hasMore}
         loading={tl.loading}
         onNearEnd={tl.loadMore}
-        onShowing={tl.showing}
         onFlag={onFlag}
         selectedId={selectedId}
         onSelect={setSelectedId}

@@ -9,15 +9,10 @@ export const ROW_HEIGHT = 28;
 const PREFETCH_ROWS = 150;
 
 type Props = {
-  /** Rows fetched so far (some may be dropped from memory and shown as placeholders). */
-  count: number;
-  rowAt: (index: number) => EventRow | undefined;
-  indexOf: (id: string) => number;
+  rows: EventRow[];
   hasMore: boolean;
   loading: boolean;
   onNearEnd: () => void;
-  /** The rows on screen, so far pages can be dropped and dropped ones fetched again. */
-  onShowing: (first: number, last: number) => void;
   onFlag: (row: EventRow) => void;
   selectedId: string | null;
   onSelect: (id: string | null) => void;
@@ -26,44 +21,34 @@ type Props = {
 };
 
 /** The virtualized timeline: fixed-height rows, only the visible ones in the DOM. */
-export function TimelineTable(props: Props) {
-  const { count: loaded, rowAt, indexOf, hasMore, loading, onNearEnd, onShowing, onFlag, selectedId, onSelect, revealId } = props;
+export function TimelineTable({ rows, hasMore, loading, onNearEnd, onFlag, selectedId, onSelect, revealId }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const count = loaded + (hasMore ? 1 : 0);
+  const count = rows.length + (hasMore ? 1 : 0);
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 20,
-    getItemKey: (i) => (i < loaded ? (rowAt(i)?.id ?? `__row${i}`) : "__more"),
+    getItemKey: (i) => (i < rows.length ? rows[i].id : "__more"),
   });
   const items = virtualizer.getVirtualItems();
-  const firstIndex = items.length ? items[0].index : -1;
   const lastIndex = items.length ? items[items.length - 1].index : -1;
 
   useEffect(() => {
-    if (hasMore && !loading && lastIndex >= loaded - PREFETCH_ROWS) onNearEnd();
-  }, [lastIndex, loaded, hasMore, loading, onNearEnd]);
-
-  useEffect(() => {
-    if (firstIndex >= 0) onShowing(firstIndex, Math.min(lastIndex, loaded - 1));
-  }, [firstIndex, lastIndex, loaded, onShowing]);
+    if (hasMore && !loading && lastIndex >= rows.length - PREFETCH_ROWS) onNearEnd();
+  }, [lastIndex, rows.length, hasMore, loading, onNearEnd]);
 
   const revealed = useRef<string | null>(null);
   useEffect(() => {
     if (!revealId || revealed.current === revealId) return;
-    const i = indexOf(revealId);
+    const i = rows.findIndex((r) => r.id === revealId);
     if (i >= 0) {
       revealed.current = revealId;
       virtualizer.scrollToIndex(i, { align: "auto" });
     }
-  }, [revealId, indexOf, virtualizer]);
+  }, [revealId, rows, virtualizer]);
 
-  // The selected row's index; kept when its page is dropped, so the arrows go on from there.
-  const lastSelected = useRef(-1);
-  const found = selectedId ? indexOf(selectedId) : -1;
-  if (found >= 0 || !selectedId) lastSelected.current = found;
-  const selectedIndex = lastSelected.current;
+  const selectedIndex = selectedId ? rows.findIndex((r) => r.id === selectedId) : -1;
 
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
     if (e.target !== e.currentTarget && (e.target as HTMLElement).tagName === "BUTTON" && e.key === "Enter") return;
@@ -71,14 +56,14 @@ export function TimelineTable(props: Props) {
     switch (e.key) {
       case "ArrowDown":
       case "j":
-        next = Math.min(loaded - 1, selectedIndex + 1);
+        next = Math.min(rows.length - 1, selectedIndex + 1);
         break;
       case "ArrowUp":
       case "k":
         next = Math.max(0, selectedIndex - 1);
         break;
       case "PageDown":
-        next = Math.min(loaded - 1, Math.max(0, selectedIndex) + 20);
+        next = Math.min(rows.length - 1, Math.max(0, selectedIndex) + 20);
         break;
       case "PageUp":
         next = Math.max(0, selectedIndex - 20);
@@ -87,29 +72,26 @@ export function TimelineTable(props: Props) {
         next = 0;
         break;
       case "End":
-        next = loaded - 1;
+        next = rows.length - 1;
         break;
-      case "f": {
-        const row = rowAt(selectedIndex);
-        if (row) {
+      case "f":
+        if (selectedIndex >= 0) {
           e.preventDefault();
-          onFlag(row);
+          onFlag(rows[selectedIndex]);
         }
         return;
-      }
       default:
         return;
     }
     e.preventDefault();
-    if (next >= 0 && next < loaded) {
-      const row = rowAt(next);
-      if (row) onSelect(row.id);
+    if (next >= 0 && next < rows.length) {
+      onSelect(rows[next].id);
       virtualizer.scrollToIndex(next, { align: "auto" });
     }
   }
 
   return (
-    <div className="tl" role="table" aria-label="Timeline" aria-rowcount={loaded}>
+    <div className="tl" role="table" aria-label="Timeline" aria-rowcount={rows.length}>
       <div className="tl-row tl-head" role="row">
         <span role="columnheader" aria-label="Key event" />
         <span role="columnheader">Time (UTC)</span>
@@ -126,18 +108,18 @@ export function TimelineTable(props: Props) {
         aria-label="Timeline rows: arrows move, f flags the selected event"
         data-testid="timeline-scroll"
       >
-        {loaded === 0 && !loading && !hasMore && <div className="empty">No events match.</div>}
+        {rows.length === 0 && !loading && !hasMore && <div className="empty">No events match.</div>}
         <div className="tl-canvas" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const style = { height: ROW_HEIGHT, transform: `translateY(${item.start}px)` };
-            const r = rowAt(item.index);
-            if (!r) {
+            if (item.index >= rows.length) {
               return (
                 <div key={item.key} className="tl-row tl-more" style={style} role="row">
-                  <span className="muted">{item.index >= loaded ? "Loading more…" : "Loading…"}</span>
+                  <span className="muted">Loading more…</span>
                 </div>
               );
             }
+            const r = rows[item.index];
             const selected = r.id === selectedId;
             return (
               <div
