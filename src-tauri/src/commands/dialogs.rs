@@ -78,7 +78,8 @@ fn show(
     );
     dialog.set_modal(true);
     dialog.set_local_only(true);
-    dialog.set_do_overwrite_confirmation(true);
+    // No "Replace?" question: an export never overwrites a file, it names the clash instead.
+    dialog.set_do_overwrite_confirmation(false);
     if let Some((name, patterns)) = filter {
         let f = FileFilter::new();
         f.set_name(Some(name));
