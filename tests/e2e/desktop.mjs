@@ -180,8 +180,18 @@ try {
   writeFileSync(evidenceFile, blob);
   const sha256 = createHash("sha256").update(blob).digest("hex");
   await s.click("tab-evidence");
+  const pathValue = () => s.script(`return document.querySelector('input[placeholder^="/cases/"]').value`);
+  // Escape cancels: the dialog goes, the field stays empty, Browse… works again.
   await s.click("evidence-browse");
-  const dialog = xdotool(["search", "--sync", "--name", "^Add a file as evidence$"]).split("\n")[0];
+  xdotool(["windowfocus", xdotool(["search", "--sync", "--onlyvisible", "--name", "^Add a file as evidence$"]).split("\n")[0]]);
+  await sleep(300);
+  xdotool(["key", "Escape"]);
+  await s.waitFor("Browse… to be usable again after Escape", async () =>
+    (await s.script(`return document.querySelector('[data-testid="evidence-browse"]').disabled`)) ? null : true,
+  );
+  if ((await pathValue()) !== "") throw new Error("a cancelled file dialog filled the path field");
+  await s.click("evidence-browse");
+  const dialog = xdotool(["search", "--sync", "--onlyvisible", "--name", "^Add a file as evidence$"]).split("\n")[0];
   screenshot("evidence-dialog");
   xdotool(["windowfocus", dialog]);
   await sleep(300);
@@ -191,8 +201,7 @@ try {
   await s.waitFor(
     "the picked path in the evidence field",
     async () => {
-      const value = await s.script(`return document.querySelector('input[placeholder^="/cases/"]').value`);
-      if (value === evidenceFile) return true;
+      if ((await pathValue()) === evidenceFile) return true;
       xdotool(["key", "Return"]);
       await sleep(700);
       return null;

@@ -25,7 +25,7 @@ pub async fn path_pick(
     let (tx, rx) = mpsc::channel();
     let parent = window.clone();
     // GTK belongs to the main thread. The dialog is shown there and answers through the channel;
-    // it does not spin a loop of its own, so the window keeps working behind it.
+    // it does not spin a loop of its own, so the window behind it keeps painting.
     window
         .run_on_main_thread(move || show(parent.gtk_window().ok(), purpose, start, tx))
         .map_err(|e| internal(format!("could not show the file dialog: {e}")))?;
@@ -98,11 +98,15 @@ fn show(
             (None, _) => {}
         }
     }
+    // Answered once: closing the dialog emits a second, "deleted" response, which finds no sender.
+    let answer = std::cell::Cell::new(Some(answer));
     dialog.connect_response(move |d, response| {
-        let picked = if response == ResponseType::Accept { d.filename() } else { None };
-        // The command may be gone (the window closing); nobody is waiting then.
-        let _ = answer.send(picked);
-        d.close();
+        if let Some(answer) = answer.take() {
+            let picked = if response == ResponseType::Accept { d.filename() } else { None };
+            // The command may be gone (the window closing); nobody is waiting then.
+            let _ = answer.send(picked);
+            d.close();
+        }
     });
     dialog.present();
 }
