@@ -74,6 +74,11 @@ impl IpcError {
     pub fn invalid(message: impl Into<String>) -> Self {
         Self { code: ErrorKind::InvalidInput, message: message.into() }
     }
+
+    /// A bug or an unexpected failure of the shell itself.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self { code: ErrorKind::Internal, message: message.into() }
+    }
 }
 
 impl From<casebook::Error> for IpcError {

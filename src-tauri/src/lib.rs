@@ -21,16 +21,15 @@ pub mod state;
 use std::path::PathBuf;
 
 use commands::{cases, dialogs, history, inbox, partners, records, share, timeline, vault};
-use dto::{ErrorKind, IpcError};
+use dto::IpcError;
 
 /// Runs blocking work (imports, hashing) off the IPC thread.
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, IpcError> + Send + 'static,
 ) -> Result<T, IpcError> {
-    tauri::async_runtime::spawn_blocking(f).await.map_err(|e| IpcError {
-        code: ErrorKind::Internal,
-        message: format!("the work stopped unexpectedly: {e}"),
-    })?
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| IpcError::internal(format!("the work stopped unexpectedly: {e}")))?
 }
 
 /// Every command, for the invoke handler and the bindings.

@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use gtk::prelude::*;
 use gtk::{FileChooserAction, FileChooserDialog, FileFilter, ResponseType};
 
-use crate::dto::{ErrorKind, IpcError, PathPurpose};
+use crate::dto::{IpcError, PathPurpose};
 
 /// Shows the dialog for `purpose` over the window, starting near `current` (what the field holds)
 /// when that is a full path; `None` when the responder cancels.
@@ -28,9 +28,9 @@ pub async fn path_pick(
     // it does not spin a loop of its own, so the window behind it keeps painting.
     window
         .run_on_main_thread(move || show(parent.gtk_window().ok(), purpose, start, tx))
-        .map_err(|e| internal(format!("could not show the file dialog: {e}")))?;
+        .map_err(|e| IpcError::internal(format!("could not show the file dialog: {e}")))?;
     let picked = crate::blocking(move || {
-        rx.recv().map_err(|_| internal("the file dialog closed without an answer; try again".into()))
+        rx.recv().map_err(|_| IpcError::internal("the file dialog closed without an answer; try again"))
     })
     .await?;
     picked
@@ -43,10 +43,6 @@ pub async fn path_pick(
             })
         })
         .transpose()
-}
-
-fn internal(message: String) -> IpcError {
-    IpcError { code: ErrorKind::Internal, message }
 }
 
 fn show(
@@ -94,7 +90,10 @@ fn show(
         dialog.set_current_folder(&dir);
         match (name, action) {
             (Some(name), FileChooserAction::Save) => dialog.set_current_name(&name),
-            (Some(name), _) => drop(dialog.set_filename(dir.join(name))),
+            (Some(name), _) => {
+                // false only when the file is not there: the folder is still set.
+                let _ = dialog.set_filename(dir.join(name));
+            }
             (None, _) => {}
         }
     }
