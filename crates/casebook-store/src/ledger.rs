@@ -387,6 +387,59 @@ fn apply_op(
     Ok(false)
 }
 
+// ---- bulk loads ----------------------------------------------------------------------------------
+
+/// The host index, exactly as migration 0002 creates it.
+const EVENTS_BY_HOST: &str =
+    "CREATE INDEX events_by_host ON records(case_seq, host, occurred_at, id) WHERE kind = 1 AND deleted = 0;";
+
+/// A transaction that has written at least this many ops considers building the host index afresh.
+pub(crate) const BULK_OPS: u64 = 50_000;
+
+/// Keeps `events_by_host` cheap in a transaction that writes many events.
+///
+/// A timeline interleaves its hosts, so each new event lands on a different leaf of the host index:
+/// keeping it up to date costs about as much as everything else an event put does together, while
+/// the time index only grows at its end. Once a transaction has written [`BULK_OPS`] ops and the
+/// vault holds no more events than it has written, the index is dropped and built again, sorted, at
+/// the end of the same transaction ([`HostIndex::restore`]). Other connections keep reading their
+/// snapshot, which has the index; a rollback brings it back; nothing outside the transaction ever sees
+/// the vault without it. A vault already holding many events keeps the index and its upkeep, since
+/// building it again would read them all.
+#[derive(Debug, Default)]
+struct HostIndex {
+    decided: bool,
+    dropped: bool,
+}
+
+impl HostIndex {
+    /// Called as ops are written (`written` so far in this transaction); decides once.
+    fn consider(&mut self, tx: &rusqlite::Connection, written: u64) -> rusqlite::Result<()> {
+        if self.decided || written < BULK_OPS {
+            return Ok(());
+        }
+        self.decided = true;
+        let events: i64 = tx.query_row(
+            "SELECT count(*) FROM records INDEXED BY events_by_time WHERE kind = 1 AND deleted = 0",
+            [],
+            |r| r.get(0),
+        )?;
+        if events as u64 <= 2 * written {
+            tx.execute_batch("DROP INDEX events_by_host")?;
+            self.dropped = true;
+        }
+        Ok(())
+    }
+
+    /// Builds the index again if it was dropped; must run before the transaction commits.
+    fn restore(&mut self, tx: &rusqlite::Connection) -> rusqlite::Result<()> {
+        if std::mem::take(&mut self.dropped) {
+            tx.execute_batch(EVENTS_BY_HOST)?;
+        }
+        Ok(())
+    }
+}
+
 // ---- storing commits -----------------------------------------------------------------------------
 
 /// Accumulates op lines into chunk rows.
@@ -550,6 +603,7 @@ pub struct CommitWriter<'s> {
     author: KeyId,
     placeholder: CommitId,
     ops: u64,
+    host_index: HostIndex,
 }
 
 impl std::fmt::Debug for CommitWriter<'_> {
@@ -563,6 +617,7 @@ impl CommitWriter<'_> {
     pub fn push(&mut self, op: Op) -> Result<(), StoreError> {
         let line = OpLine::from_op(op);
         self.chunks.push(&self.tx, &line.bytes)?;
+        self.host_index.consider(&self.tx, self.ops)?;
         self.apply_next(&line, true)
     }
 
@@ -575,6 +630,7 @@ impl CommitWriter<'_> {
         for chunk in chunks {
             self.chunks.store(&self.tx, chunk)?;
         }
+        self.host_index.consider(&self.tx, self.ops)?;
         lines.iter().try_for_each(|line| self.apply_next(line, false))
     }
 
@@ -604,6 +660,7 @@ impl CommitWriter<'_> {
         self.chunks.flush(&self.tx)?;
         let commit = self.builder.finish(message, signer).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         insert_commit_row(&self.tx, self.seq, self.idx.case_seq, &commit, now_us)?;
+        self.host_index.restore(&self.tx)?;
         self.tx.commit()?;
         Ok(commit)
     }
@@ -638,7 +695,17 @@ impl Store {
         let placeholder = CommitId([0xff; 32]);
         let mut idx = CaseIndex::empty(case_seq);
         idx.register(seq, hlc, author, placeholder);
-        Ok(CommitWriter { tx, idx, builder, chunks: Chunker::new(seq), seq, author, placeholder, ops: 0 })
+        Ok(CommitWriter {
+            tx,
+            idx,
+            builder,
+            chunks: Chunker::new(seq),
+            seq,
+            author,
+            placeholder,
+            ops: 0,
+            host_index: HostIndex::default(),
+        })
     }
 
     /// Stores commits received from elsewhere, all or nothing, in one transaction. Each must already
@@ -689,6 +756,8 @@ impl Store {
             report: Imported::default(),
             new_records: std::collections::BTreeMap::new(),
             paths: self.paths.clone(),
+            ops: 0,
+            host_index: HostIndex::default(),
         })
     }
 
@@ -699,6 +768,14 @@ impl Store {
         let Some(case_seq) = case_seq(&tx, case, false)? else {
             return Err(StoreError::NotFound(format!("case {case}")));
         };
+        // Decided before anything is read or deleted: the index cannot be dropped while ops are read.
+        let mut host_index = HostIndex::default();
+        let ops: i64 = tx.query_row(
+            "SELECT coalesce(sum(op_count), 0) FROM commits WHERE case_seq = ?1",
+            [case_seq],
+            |r| r.get(0),
+        )?;
+        host_index.consider(&tx, ops as u64)?;
         tx.execute("DELETE FROM records WHERE case_seq = ?1", [case_seq])?;
         let mut idx = CaseIndex::load(&tx, case_seq)?;
         let order: Vec<(i64, u64, CommitId)> = {
@@ -722,6 +799,7 @@ impl Store {
                 Ok(())
             })?;
         }
+        host_index.restore(&tx)?;
         tx.commit()?;
         Ok(applied)
     }
@@ -874,6 +952,9 @@ pub struct ImportSession<'s> {
     report: Imported,
     new_records: std::collections::BTreeMap<RecordKind, u64>,
     paths: crate::VaultPaths,
+    /// Ops applied so far, in all commits.
+    ops: u64,
+    host_index: HostIndex,
 }
 
 impl std::fmt::Debug for ImportSession<'_> {
@@ -964,6 +1045,8 @@ impl ImportSession<'_> {
         let Some(seq) = cur.seq else { return Ok(()) };
         cur.chunks.push(&self.tx, &line.bytes)?;
         if let Some(op) = &line.op {
+            self.host_index.consider(&self.tx, self.ops)?;
+            self.ops += 1;
             let stamp =
                 Stamp { hlc: cur.hlc, author: cur.author, op_index: index as u32, commit: cur.commit };
             let created = apply_op(
@@ -1023,6 +1106,7 @@ impl ImportSession<'_> {
     /// Keeps everything applied.
     pub fn commit(mut self) -> Result<(), StoreError> {
         self.end_commit()?;
+        self.host_index.restore(&self.tx)?;
         self.tx.commit()?;
         Ok(())
     }

@@ -148,3 +148,70 @@ fn a_commit_with_missing_parents_is_refused_whole() {
     store.import_commits(&case, &[c2, c1], 1).unwrap();
     assert_eq!(store.records(&case, RecordKind::Task, false).unwrap()[0].values["title"], "two");
 }
+
+/// A commit of more events than the vault holds builds the host index afresh at its end (see
+/// `HostIndex` in the store): the schema is the same before and after, a host filter finds exactly
+/// the right events in time order, and a writer dropped half-way leaves the index in place.
+#[test]
+fn a_bulk_commit_rebuilds_the_host_index_and_a_rollback_keeps_it() {
+    const N: usize = 50_000 + 700; // past the threshold at which the index is dropped
+    let v = TempVault::new();
+    let mut store = Store::open(&v.dir, PASS).unwrap();
+    let case = CaseId::new();
+    let a = Author::new("A", case, 0);
+    let schema = store.schema_dump().unwrap();
+    let lines = |n: usize| -> Vec<OpLine> {
+        (0..n)
+            .map(|i| {
+                let f = EventFields {
+                    occurred_at: Some(1_000 + (n - i) as i64), // in reverse time order
+                    description: Some(format!("event {i}")),
+                    host: Some(format!("h{}", i % 10)),
+                    ..Default::default()
+                };
+                OpLine::from_op(Op::put(RecordKind::Event, RecordId::new(), to_fields(&f)))
+            })
+            .collect()
+    };
+    let all = lines(N);
+    let host3 = |store: &Store| {
+        let filter = casebook_store::EventFilter { host: Some("h3".into()), ..Default::default() };
+        store.events(&case, &filter, None, u32::MAX)
+    };
+
+    // Dropped after the threshold: rolled back, index and all.
+    let mut w = store.begin_commit(&case, &a.signer(), 1_000).unwrap();
+    for batch in all.chunks(512) {
+        w.push_packed(batch, &pack_chunks(batch).unwrap()).unwrap();
+    }
+    drop(w);
+    assert_eq!(store.schema_dump().unwrap(), schema);
+    assert!(matches!(host3(&store), Err(casebook_store::StoreError::NotFound(_))), "nothing was kept");
+
+    let mut w = store.begin_commit(&case, &a.signer(), 1_000).unwrap();
+    for batch in all.chunks(512) {
+        w.push_packed(batch, &pack_chunks(batch).unwrap()).unwrap();
+    }
+    w.finish("bulk", &a.signer(), 2_000).unwrap();
+    assert_eq!(store.schema_dump().unwrap(), schema);
+    let found = host3(&store).unwrap();
+    assert_eq!(found.len(), N / 10);
+    assert!(found.iter().all(|r| r.values["host"] == "h3"));
+    let times: Vec<i64> = found.iter().map(|r| r.values["occurred_at"].as_i64().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] < w[1]), "host pages come in time order");
+
+    // A small commit afterwards keeps the index up to date the ordinary way.
+    let mut w = store.begin_commit(&case, &a.signer(), 3_000).unwrap();
+    for line in lines(30) {
+        w.push(line.op.unwrap()).unwrap();
+    }
+    w.finish("a few more", &a.signer(), 4_000).unwrap();
+    assert_eq!(host3(&store).unwrap().len(), N / 10 + 3);
+
+    // So does a rebuild of the whole case.
+    let before = store.case_state(&case).unwrap();
+    store.rebuild(&case).unwrap();
+    assert_eq!(store.case_state(&case).unwrap(), before);
+    assert_eq!(store.schema_dump().unwrap(), schema);
+    assert_eq!(host3(&store).unwrap().len(), N / 10 + 3);
+}
