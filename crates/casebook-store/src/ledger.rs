@@ -393,8 +393,12 @@ fn apply_op(
 const EVENTS_BY_HOST: &str =
     "CREATE INDEX events_by_host ON records(case_seq, host, occurred_at, id) WHERE kind = 1 AND deleted = 0;";
 
-/// A transaction that has written at least this many ops considers building the host index afresh.
-pub(crate) const BULK_OPS: u64 = 50_000;
+/// A transaction that has written at least this many ops considers building the host index afresh…
+const BULK_OPS: u64 = 50_000;
+/// …and builds it early once it has written this many, so the sort stays bounded. SQLite sorts in
+/// memory here (`temp_store = MEMORY` keeps plaintext keys off the disk): ~70 bytes an event, so at
+/// most ~75 MiB for the ≤ 1.1 million events such a vault can then hold.
+const BULK_MAX_OPS: u64 = 1_000_000;
 
 /// Keeps `events_by_host` cheap in a transaction that writes many events.
 ///
@@ -405,7 +409,7 @@ pub(crate) const BULK_OPS: u64 = 50_000;
 /// the end of the same transaction ([`HostIndex::restore`]). Other connections keep reading their
 /// snapshot, which has the index; a rollback brings it back; nothing outside the transaction ever sees
 /// the vault without it. A vault already holding many events keeps the index and its upkeep, since
-/// building it again would read them all.
+/// building it again would read them all; so does a transaction past [`BULK_MAX_OPS`].
 #[derive(Debug, Default)]
 struct HostIndex {
     decided: bool,
@@ -413,8 +417,13 @@ struct HostIndex {
 }
 
 impl HostIndex {
-    /// Called as ops are written (`written` so far in this transaction); decides once.
+    /// Called between ops with the number `written` so far in this transaction (or, before a
+    /// rebuild, about to be); drops the index at most once. No statement may be running.
     fn consider(&mut self, tx: &rusqlite::Connection, written: u64) -> rusqlite::Result<()> {
+        if written >= BULK_MAX_OPS {
+            self.decided = true;
+            return self.restore(tx);
+        }
         if self.decided || written < BULK_OPS {
             return Ok(());
         }
@@ -1109,5 +1118,52 @@ impl ImportSession<'_> {
         self.host_index.restore(&self.tx)?;
         self.tx.commit()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host_index_exists(conn: &rusqlite::Connection) -> bool {
+        conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'events_by_host'", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap()
+            == 1
+    }
+
+    /// The host index is dropped once, past [`BULK_OPS`], built again past [`BULK_MAX_OPS`] (and not
+    /// dropped again), and never dropped for a transaction that starts beyond the cap.
+    #[test]
+    fn the_host_index_is_dropped_between_the_bulk_bounds_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut store = Store::create(&tmp.path().join("vault"), "copper lantern drift oyster").unwrap();
+        let tx = store.conn.transaction().unwrap();
+        let mut h = HostIndex::default();
+        h.consider(&tx, BULK_OPS - 1).unwrap();
+        assert!(host_index_exists(&tx), "below the threshold");
+        h.consider(&tx, BULK_OPS).unwrap();
+        assert!(!host_index_exists(&tx), "dropped at the threshold (an empty vault)");
+        h.consider(&tx, BULK_MAX_OPS - 1).unwrap();
+        assert!(!host_index_exists(&tx));
+        h.consider(&tx, BULK_MAX_OPS).unwrap();
+        assert!(host_index_exists(&tx), "built again at the cap");
+        h.consider(&tx, BULK_MAX_OPS + 1).unwrap();
+        h.restore(&tx).unwrap();
+        assert!(host_index_exists(&tx), "not dropped twice, not created twice");
+
+        let mut big = HostIndex::default();
+        big.consider(&tx, BULK_MAX_OPS + 1).unwrap();
+        big.restore(&tx).unwrap();
+        assert!(host_index_exists(&tx), "a rebuild past the cap keeps the index");
+        drop(tx);
+        assert_eq!(
+            store.schema_dump().unwrap(),
+            Store::create(&tmp.path().join("v2"), "copper lantern drift oyster")
+                .unwrap()
+                .schema_dump()
+                .unwrap()
+        );
     }
 }
