@@ -400,12 +400,12 @@ const BULK_OPS: u64 = 50_000;
 /// most ~75 MiB for the ≤ 1.1 million events such a vault can then hold.
 const BULK_MAX_OPS: u64 = 1_000_000;
 
-/// Keeps `events_by_host` cheap in a transaction that writes many events.
+/// Keeps `events_by_host` cheap in a local commit or rebuild that writes many events.
 ///
 /// A timeline interleaves its hosts, so each new event lands on a different leaf of the host index:
 /// keeping it up to date costs about as much as everything else an event put does together, while
 /// the time index only grows at its end. Once a transaction has written [`BULK_OPS`] ops and the
-/// vault holds no more events than it has written, the index is dropped and built again, sorted, at
+/// vault holds at most [`BULK_OPS`] events besides them, the index is dropped and built again, sorted, at
 /// the end of the same transaction ([`HostIndex::restore`]). Other connections keep reading their
 /// snapshot, which has the index; a rollback brings it back; nothing outside the transaction ever sees
 /// the vault without it. A vault already holding many events keeps the index and its upkeep, since
@@ -433,7 +433,7 @@ impl HostIndex {
             [],
             |r| r.get(0),
         )?;
-        if events as u64 <= 2 * written {
+        if events as u64 <= written + BULK_OPS {
             tx.execute_batch("DROP INDEX events_by_host")?;
             self.dropped = true;
         }
@@ -765,8 +765,6 @@ impl Store {
             report: Imported::default(),
             new_records: std::collections::BTreeMap::new(),
             paths: self.paths.clone(),
-            ops: 0,
-            host_index: HostIndex::default(),
         })
     }
 
@@ -961,9 +959,6 @@ pub struct ImportSession<'s> {
     report: Imported,
     new_records: std::collections::BTreeMap<RecordKind, u64>,
     paths: crate::VaultPaths,
-    /// Ops applied so far, in all commits.
-    ops: u64,
-    host_index: HostIndex,
 }
 
 impl std::fmt::Debug for ImportSession<'_> {
@@ -1054,8 +1049,6 @@ impl ImportSession<'_> {
         let Some(seq) = cur.seq else { return Ok(()) };
         cur.chunks.push(&self.tx, &line.bytes)?;
         if let Some(op) = &line.op {
-            self.host_index.consider(&self.tx, self.ops)?;
-            self.ops += 1;
             let stamp =
                 Stamp { hlc: cur.hlc, author: cur.author, op_index: index as u32, commit: cur.commit };
             let created = apply_op(
@@ -1115,7 +1108,6 @@ impl ImportSession<'_> {
     /// Keeps everything applied.
     pub fn commit(mut self) -> Result<(), StoreError> {
         self.end_commit()?;
-        self.host_index.restore(&self.tx)?;
         self.tx.commit()?;
         Ok(())
     }
