@@ -397,8 +397,8 @@ const EVENTS_BY_HOST: &str =
 const BULK_OPS: u64 = 50_000;
 /// …and builds it early once it has written this many, so the sort stays bounded. SQLite sorts in
 /// memory here (`temp_store = MEMORY` keeps plaintext keys off the disk): ~70 bytes an event, so at
-/// most ~75 MiB for the ≤ 1.1 million events such a vault can then hold.
-const BULK_MAX_OPS: u64 = 1_000_000;
+/// most ~140 MiB for the ≤ 2.05 million events such a vault can then hold.
+const BULK_MAX_OPS: u64 = 2_000_000;
 
 /// Keeps `events_by_host` cheap in a local commit or rebuild that writes many events.
 ///
