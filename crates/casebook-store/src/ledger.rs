@@ -301,6 +301,113 @@ fn columns(kind: RecordKind, v: &Map<String, Value>) -> Columns<'_> {
     c
 }
 
+/// The columns of a new record row, in the order of [`INSERT_RECORD`]'s values after `case_seq`.
+const RECORD_VALUES: usize = 13;
+/// Inserts a record row written by one op, unless the record exists.
+const INSERT_RECORD: &str = "INSERT INTO records (case_seq, kind, id, deleted, created_seq, data, prov, lookup, tlp, \
+     occurred_at, host, source, phase, key_event) VALUES ";
+/// New records inserted by one statement in a bulk write. A statement per row costs, for every row,
+/// opening cursors on the table and each of its indexes, binding and resetting; one statement for 64
+/// rows does that once (measured: −9 to −19 % on a million-event commit, with [`pack_chunks`]
+/// working out the columns on the reading thread).
+const FRESH_ROWS: usize = 64;
+
+/// The provenance of a record written by exactly one op: every field from op `op` of commit `seq`.
+fn single_prov(seq: i64, op: u32) -> String {
+    let mut s = String::with_capacity(24);
+    push_single_prov(&mut s, seq, op);
+    s
+}
+
+fn push_single_prov(out: &mut String, seq: i64, op: u32) {
+    use std::fmt::Write;
+    let _ = write!(out, "{{\"*\":[{seq},{op}]}}");
+}
+
+/// The statement inserting `rows` new record rows (see [`insert_fresh`]).
+fn insert_records_sql(rows: usize) -> String {
+    let mut sql = String::from(INSERT_RECORD);
+    for i in 0..rows {
+        sql.push_str(if i == 0 { "(" } else { ",(" });
+        for k in 1..=RECORD_VALUES {
+            let sep = if k == 1 { "" } else { "," };
+            // `data` (after created_seq, the 5th value) is NULL: the record's values are the op's.
+            let data = if k == 6 { "NULL," } else { "" };
+            sql.push_str(&format!("{sep}{data}?{}", i * RECORD_VALUES + k));
+        }
+        sql.push(')');
+    }
+    sql.push_str(" ON CONFLICT (case_seq, kind, id) DO NOTHING");
+    sql
+}
+
+/// A record row to insert: written by op `op_index` of the commit, with its columns worked out.
+struct FreshRow<'a> {
+    op: &'a Op,
+    op_index: u32,
+    columns: Columns<'a>,
+}
+
+/// Inserts, in one statement, the record row of each op whose record does not exist yet (an op
+/// whose record appears earlier in `rows` counts as existing). Returns how many rows were inserted.
+fn insert_fresh(
+    tx: &rusqlite::Connection,
+    case_seq: i64,
+    seq: i64,
+    rows: &[FreshRow<'_>],
+) -> rusqlite::Result<usize> {
+    static ONE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| insert_records_sql(1));
+    static MANY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| insert_records_sql(FRESH_ROWS));
+    let sql = match rows.len() {
+        1 => ONE.as_str(),
+        FRESH_ROWS => MANY.as_str(),
+        n => return Err(rusqlite::Error::InvalidParameterCount(n, FRESH_ROWS)),
+    };
+    let mut stmt = tx.prepare_cached(sql)?;
+    // Every row's provenance, in one buffer the statement borrows.
+    let mut provs = String::with_capacity(rows.len() * 24);
+    let mut ends = Vec::with_capacity(rows.len());
+    for row in rows {
+        push_single_prov(&mut provs, seq, row.op_index);
+        ends.push(provs.len());
+    }
+    let mut start = 0;
+    for (i, (row, end)) in rows.iter().zip(ends).enumerate() {
+        let at = i * RECORD_VALUES + 1;
+        let c = &row.columns;
+        stmt.raw_bind_parameter(at, case_seq)?;
+        stmt.raw_bind_parameter(at + 1, row.op.kind.code())?;
+        stmt.raw_bind_parameter(at + 2, row.op.id.as_bytes().as_slice())?;
+        stmt.raw_bind_parameter(at + 3, c.deleted)?;
+        stmt.raw_bind_parameter(at + 4, seq)?;
+        stmt.raw_bind_parameter(at + 5, &provs[start..end])?;
+        stmt.raw_bind_parameter(at + 6, c.lookup.as_deref())?;
+        stmt.raw_bind_parameter(at + 7, c.tlp)?;
+        stmt.raw_bind_parameter(at + 8, c.occurred_at)?;
+        stmt.raw_bind_parameter(at + 9, c.host)?;
+        stmt.raw_bind_parameter(at + 10, c.source)?;
+        stmt.raw_bind_parameter(at + 11, c.phase)?;
+        stmt.raw_bind_parameter(at + 12, c.key_event)?;
+        start = end;
+    }
+    stmt.raw_execute()
+}
+
+/// Whether the record of `op` was inserted by op `op_index` of commit `seq` itself (see
+/// [`insert_fresh`]): its provenance names exactly that op.
+fn written_by(
+    tx: &rusqlite::Connection,
+    case_seq: i64,
+    op: &Op,
+    seq: i64,
+    op_index: u32,
+) -> rusqlite::Result<bool> {
+    let prov: String = tx
+        .prepare_cached("SELECT prov FROM records WHERE case_seq = ?1 AND kind = ?2 AND id = ?3")?
+        .query_row(params![case_seq, op.kind.code(), op.id.as_bytes().as_slice()], |r| r.get(0))?;
+    Ok(prov == single_prov(seq, op_index))
+}
+
 /// Applies one op of commit `seq` (with `stamp`) to the records. Returns whether it created the record.
 fn apply_op(
     tx: &rusqlite::Connection,
@@ -311,35 +418,27 @@ fn apply_op(
     superseded: &Superseded<'_>,
     pending: Option<&mut Chunker>,
 ) -> Result<bool, StoreError> {
-    let fields = op.effective_fields();
-    let id = op.id.as_bytes().as_slice();
     // Fast path: a record this case has never seen.
-    let c = columns(op.kind, &fields);
-    let prov = format!("{{\"*\":[{seq},{}]}}", stamp.op_index);
-    let inserted = tx
-        .prepare_cached(
-            "INSERT INTO records (case_seq, kind, id, deleted, created_seq, data, prov, lookup, tlp, \
-             occurred_at, host, source, phase, key_event) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8, ?9, \
-             ?10, ?11, ?12, ?13) ON CONFLICT (case_seq, kind, id) DO NOTHING",
-        )?
-        .execute(params![
-            idx.case_seq,
-            op.kind.code(),
-            id,
-            c.deleted,
-            seq,
-            prov,
-            c.lookup,
-            c.tlp,
-            c.occurred_at,
-            c.host,
-            c.source,
-            c.phase,
-            c.key_event
-        ])?;
-    if inserted == 1 {
+    let fields = op.effective_fields();
+    let row = FreshRow { op, op_index: stamp.op_index, columns: columns(op.kind, &fields) };
+    if insert_fresh(tx, idx.case_seq, seq, std::slice::from_ref(&row))? == 1 {
         return Ok(true);
     }
+    merge_op(tx, idx, op, stamp, superseded, pending)?;
+    Ok(false)
+}
+
+/// Applies one op (with `stamp`) to a record that exists, through the merge rule.
+fn merge_op(
+    tx: &rusqlite::Connection,
+    idx: &mut CaseIndex,
+    op: &Op,
+    stamp: Stamp,
+    superseded: &Superseded<'_>,
+    pending: Option<&mut Chunker>,
+) -> Result<(), StoreError> {
+    let fields = op.effective_fields();
+    let id = op.id.as_bytes().as_slice();
     // The record may be stored lazily (its values are an op's fields): that op must be readable.
     if let Some(chunks) = pending {
         chunks.flush(tx)?;
@@ -384,7 +483,7 @@ fn apply_op(
         c.key_event,
         c.tlp
     ])?;
-    Ok(false)
+    Ok(())
 }
 
 // ---- bulk loads ----------------------------------------------------------------------------------
@@ -524,9 +623,7 @@ impl Chunker {
     }
 }
 
-/// Op lines packed as one stored chunk, ready to insert. Packing (zstd) is the costly part of storing
-/// ops, so a writer may do it on another thread ([`pack_chunks`]) and hand the result to
-/// [`CommitWriter::push_packed`].
+/// Op lines packed as one stored chunk, ready to insert.
 #[derive(Debug)]
 pub struct PackedChunk {
     count: u64,
@@ -534,18 +631,81 @@ pub struct PackedChunk {
     packed: Vec<u8>,
 }
 
-/// Packs consecutive op lines into chunks the way the vault stores them.
-pub fn pack_chunks(lines: &[OpLine]) -> Result<Vec<PackedChunk>, StoreError> {
+/// Where one of an op's text columns lies in [`Packed::text`].
+type Span = Option<(usize, usize)>;
+
+/// The record columns of one op, worked out ahead of the writer.
+#[derive(Debug, Default)]
+struct PackedColumns {
+    deleted: bool,
+    occurred_at: Option<i64>,
+    key_event: Option<bool>,
+    /// lookup, tlp, host, source, phase
+    text: [Span; 5],
+}
+
+/// Op lines made ready to store: packed into chunks, and each op's record columns worked out.
+/// Packing (zstd) is the costly part of storing ops, so a writer does it on another thread
+/// ([`pack_chunks`]) and hands the result to [`CommitWriter::push_packed`].
+#[derive(Debug)]
+pub struct Packed {
+    chunks: Vec<PackedChunk>,
+    rows: Vec<PackedColumns>,
+    text: String,
+}
+
+impl Packed {
+    fn columns(&self, i: usize) -> Columns<'_> {
+        let r = &self.rows[i];
+        let text = |k: usize| r.text[k].map(|(a, b)| &self.text[a..b]);
+        Columns {
+            lookup: text(0).map(Into::into),
+            tlp: text(1),
+            occurred_at: r.occurred_at,
+            host: text(2),
+            source: text(3),
+            phase: text(4),
+            key_event: r.key_event,
+            deleted: r.deleted,
+        }
+    }
+}
+
+/// Packs consecutive op lines into chunks the way the vault stores them, and works out the record
+/// columns of each op.
+pub fn pack_chunks(lines: &[OpLine]) -> Result<Packed, StoreError> {
     let mut chunker = Chunker::new(0);
-    let mut out = Vec::with_capacity(lines.len() / CHUNK_OPS as usize + 1);
+    let mut chunks = Vec::with_capacity(lines.len() / CHUNK_OPS as usize + 1);
+    let mut rows = Vec::with_capacity(lines.len());
+    let mut text = String::new();
     for line in lines {
         chunker.append(&line.bytes);
         if chunker.full() {
-            out.extend(chunker.take()?);
+            chunks.extend(chunker.take()?);
         }
+        let Some(op) = &line.op else {
+            rows.push(PackedColumns::default());
+            continue;
+        };
+        let fields = op.effective_fields();
+        let c = columns(op.kind, &fields);
+        let mut span = |t: Option<&str>| {
+            t.map(|t| {
+                let start = text.len();
+                text.push_str(t);
+                (start, text.len())
+            })
+        };
+        let spans = [span(c.lookup.as_deref()), span(c.tlp), span(c.host), span(c.source), span(c.phase)];
+        rows.push(PackedColumns {
+            deleted: c.deleted,
+            occurred_at: c.occurred_at,
+            key_event: c.key_event,
+            text: spans,
+        });
     }
-    out.extend(chunker.take()?);
-    Ok(out)
+    chunks.extend(chunker.take()?);
+    Ok(Packed { chunks, rows, text })
 }
 
 fn next_commit_seq(tx: &rusqlite::Connection) -> rusqlite::Result<i64> {
@@ -631,16 +791,52 @@ impl CommitWriter<'_> {
     }
 
     /// Adds, stores and applies the next ops, already serialized and packed by [`pack_chunks`].
-    pub fn push_packed(&mut self, lines: &[OpLine], chunks: &[PackedChunk]) -> Result<(), StoreError> {
-        if chunks.iter().map(|c| c.count).sum::<u64>() != lines.len() as u64 {
+    pub fn push_packed(&mut self, lines: &[OpLine], packed: &Packed) -> Result<(), StoreError> {
+        if packed.chunks.iter().map(|c| c.count).sum::<u64>() != lines.len() as u64
+            || packed.rows.len() != lines.len()
+        {
             return Err(StoreError::Corrupt("packed chunks do not hold these op lines".into()));
         }
         self.chunks.flush(&self.tx)?;
-        for chunk in chunks {
+        for chunk in &packed.chunks {
             self.chunks.store(&self.tx, chunk)?;
         }
         self.host_index.consider(&self.tx, self.ops)?;
-        lines.iter().try_for_each(|line| self.apply_next(line, false))
+        for (g, group) in lines.chunks(FRESH_ROWS).enumerate() {
+            if group.len() < FRESH_ROWS {
+                group.iter().try_for_each(|line| self.apply_next(line, false))?;
+                continue;
+            }
+            // A whole group of new records in one statement; any op whose record existed (or
+            // appears twice in the group) is then merged in its turn.
+            let first = self.ops as u32;
+            let rows = group
+                .iter()
+                .enumerate()
+                .map(|(k, line)| FreshRow {
+                    op: line.op.as_ref().expect("a local op is never withheld"),
+                    op_index: first + k as u32,
+                    columns: packed.columns(g * FRESH_ROWS + k),
+                })
+                .collect::<Vec<_>>();
+            let inserted = insert_fresh(&self.tx, self.idx.case_seq, self.seq, &rows)?;
+            for (line, row) in group.iter().zip(&rows) {
+                self.builder.push_hash(&line.hash);
+                if inserted < FRESH_ROWS
+                    && !written_by(&self.tx, self.idx.case_seq, row.op, self.seq, row.op_index)?
+                {
+                    let stamp = Stamp {
+                        hlc: self.builder.hlc(),
+                        author: self.author,
+                        op_index: row.op_index,
+                        commit: self.placeholder,
+                    };
+                    merge_op(&self.tx, &mut self.idx, row.op, stamp, &Superseded::All, None)?;
+                }
+                self.ops += 1;
+            }
+        }
+        Ok(())
     }
 
     /// Hashes and applies the next op, whose line is stored or (`buffered`) in the chunk being filled.

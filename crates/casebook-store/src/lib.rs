@@ -36,7 +36,7 @@ use zeroize::Zeroizing;
 pub use audit::{AuditEntry, AuditProblem};
 pub use blobs::{BlobError, BlobInfo};
 pub use inbox::InboxRow;
-pub use ledger::{CommitWriter, ImportSession, Imported, LedgerError, Lines, PackedChunk, pack_chunks};
+pub use ledger::{CommitWriter, ImportSession, Imported, LedgerError, Lines, Packed, pack_chunks};
 pub use partners::{NewPartner, PartnerRow};
 pub use query::{CommitRow, Conflict, ConflictSide, EventFilter, RecordRow};
 pub use search::{IndexStatus, fts_query};

@@ -91,12 +91,12 @@ fn hex_fragment(text: &str) -> Option<String> {
 /// Consecutive ops of a commit being written, serialized and packed as the vault stores them.
 struct Batch {
     lines: Vec<OpLine>,
-    chunks: Vec<casebook_store::PackedChunk>,
+    packed: casebook_store::Packed,
 }
 
 impl Batch {
     fn pack(lines: Vec<OpLine>) -> Result<Self, Error> {
-        Ok(Self { chunks: casebook_store::pack_chunks(&lines)?, lines })
+        Ok(Self { packed: casebook_store::pack_chunks(&lines)?, lines })
     }
 }
 
@@ -202,7 +202,7 @@ impl Vault {
         for batch in batches {
             let batch = batch?;
             let before = w.op_count();
-            w.push_packed(&batch.lines, &batch.chunks)?;
+            w.push_packed(&batch.lines, &batch.packed)?;
             if w.op_count() / 10_000 > before / 10_000 {
                 progress(w.op_count());
             }

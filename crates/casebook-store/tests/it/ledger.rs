@@ -66,10 +66,10 @@ fn local_commits_stream_and_rebuild_to_the_same_state() {
 
 /// The same commit written in packed batches (as `Vault::commit_stream` does): with batches of 256
 /// the edit and the delete land in a later batch than the records they touch; with one batch of all
-/// 602, in the same one.
+/// 605, in the same one; either way inside a group of records inserted by one statement.
 #[test]
 fn packed_batches_stream_and_rebuild_to_the_same_state() {
-    for size in [256, 602] {
+    for size in [256, 605] {
         stream_and_rebuild(&mut |w, ops| {
             let lines: Vec<OpLine> = ops.into_iter().map(OpLine::from_op).collect();
             for batch in lines.chunks(size) {
@@ -79,7 +79,8 @@ fn packed_batches_stream_and_rebuild_to_the_same_state() {
     }
 }
 
-/// 600 events, then one of them edited and another deleted, written by `write` as one commit.
+/// 600 events, two of them edited and another deleted, and one more written twice, by `write` as one
+/// commit.
 fn stream_and_rebuild(write: &mut dyn FnMut(&mut CommitWriter<'_>, Vec<Op>)) {
     let v = TempVault::new();
     let mut store = Store::open(&v.dir, PASS).unwrap();
@@ -99,21 +100,33 @@ fn stream_and_rebuild(write: &mut dyn FnMut(&mut CommitWriter<'_>, Vec<Op>)) {
         })
         .collect();
     // The same record written twice in one commit: the later op wins (and the lazily stored first
-    // write must be readable mid-commit).
+    // write must be readable mid-commit). In the middle of the stream, so that in packed batches
+    // these ops fall inside a group of new records inserted together.
     let f = EventFields { description: Some("edited".into()), ..Default::default() };
-    ops.push(Op::put(RecordKind::Event, ids[5], to_fields(&f)));
-    ops.push(Op::del(RecordKind::Event, ids[7]));
+    ops.insert(300, Op::put(RecordKind::Event, ids[5], to_fields(&f)));
+    ops.insert(320, Op::del(RecordKind::Event, ids[7]));
+    // A record first written twice within a few ops of each other.
+    let twice = RecordId::new();
+    let first = EventFields { occurred_at: Some(1), description: Some("first".into()), ..Default::default() };
+    let second = EventFields { description: Some("second".into()), ..Default::default() };
+    ops.insert(400, Op::put(RecordKind::Event, twice, to_fields(&first)));
+    ops.insert(410, Op::put(RecordKind::Event, twice, to_fields(&second)));
+    ops.push(Op::put(RecordKind::Event, ids[9], to_fields(&f)));
     let mut w = store.begin_commit(&case, &a.signer(), 1_000).unwrap();
     write(&mut w, ops);
     let c1 = w.finish("bulk", &a.signer(), 2_000).unwrap();
-    assert_eq!(c1.header.op_count, 602);
+    assert_eq!(c1.header.op_count, 605);
 
     let before = store.case_state(&case).unwrap();
     let rec = store.record(&case, RecordKind::Event, &ids[5]).unwrap().unwrap();
     assert_eq!(rec.values["description"], "edited");
     assert_eq!(rec.values["occurred_at"], 5);
     assert!(store.record(&case, RecordKind::Event, &ids[7]).unwrap().unwrap().deleted);
-    assert_eq!(store.records(&case, RecordKind::Event, false).unwrap().len(), 599);
+    let rec = store.record(&case, RecordKind::Event, &twice).unwrap().unwrap();
+    assert_eq!((&rec.values["description"], &rec.values["occurred_at"]), (&"second".into(), &1.into()));
+    let rec = store.record(&case, RecordKind::Event, &ids[9]).unwrap().unwrap();
+    assert_eq!((&rec.values["description"], &rec.values["occurred_at"]), (&"edited".into(), &9.into()));
+    assert_eq!(store.records(&case, RecordKind::Event, false).unwrap().len(), 600);
     store.rebuild(&case).unwrap();
     assert_eq!(store.case_state(&case).unwrap(), before);
 
@@ -122,9 +135,9 @@ fn stream_and_rebuild(write: &mut dyn FnMut(&mut CommitWriter<'_>, Vec<Op>)) {
     assert_eq!(full.len(), 1);
     full[0].verify().unwrap();
     assert_eq!(full[0].id, c1.id);
-    assert_eq!(full[0].ops.len(), 602);
+    assert_eq!(full[0].ops.len(), 605);
     let report = store.verify_case(&case).unwrap();
-    assert_eq!((report.commits, report.ops), (1, 602));
+    assert_eq!((report.commits, report.ops), (1, 605));
     assert!(report.failure.is_none());
 }
 
