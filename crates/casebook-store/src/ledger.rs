@@ -408,6 +408,29 @@ fn written_by(
     Ok(prov == single_prov(seq, op_index))
 }
 
+/// Applies a group of [`FRESH_ROWS`] ops of commit `seq` (their stamps from `stamp`): the new records
+/// in one statement, then, in order, each op whose record already existed (or came earlier in the
+/// group) through the merge. Their op lines must be stored already.
+fn apply_group(
+    tx: &rusqlite::Connection,
+    idx: &mut CaseIndex,
+    seq: i64,
+    rows: &[FreshRow<'_>],
+    stamp: impl Fn(u32) -> Stamp,
+    superseded: &Superseded<'_>,
+) -> Result<(), StoreError> {
+    let inserted = insert_fresh(tx, idx.case_seq, seq, rows)?;
+    if inserted == rows.len() {
+        return Ok(());
+    }
+    for row in rows {
+        if !written_by(tx, idx.case_seq, row.op, seq, row.op_index)? {
+            merge_op(tx, idx, row.op, stamp(row.op_index), superseded, None)?;
+        }
+    }
+    Ok(())
+}
+
 /// Applies one op of commit `seq` (with `stamp`) to the records. Returns whether it created the record.
 fn apply_op(
     tx: &rusqlite::Connection,
@@ -807,8 +830,7 @@ impl CommitWriter<'_> {
                 group.iter().try_for_each(|line| self.apply_next(line, false))?;
                 continue;
             }
-            // A whole group of new records in one statement; any op whose record existed (or
-            // appears twice in the group) is then merged in its turn.
+            // A whole group at once (see `apply_group`), its columns worked out by `pack_chunks`.
             let first = self.ops as u32;
             let rows = group
                 .iter()
@@ -819,22 +841,11 @@ impl CommitWriter<'_> {
                     columns: packed.columns(g * FRESH_ROWS + k),
                 })
                 .collect::<Vec<_>>();
-            let inserted = insert_fresh(&self.tx, self.idx.case_seq, self.seq, &rows)?;
-            for (line, row) in group.iter().zip(&rows) {
-                self.builder.push_hash(&line.hash);
-                if inserted < FRESH_ROWS
-                    && !written_by(&self.tx, self.idx.case_seq, row.op, self.seq, row.op_index)?
-                {
-                    let stamp = Stamp {
-                        hlc: self.builder.hlc(),
-                        author: self.author,
-                        op_index: row.op_index,
-                        commit: self.placeholder,
-                    };
-                    merge_op(&self.tx, &mut self.idx, row.op, stamp, &Superseded::All, None)?;
-                }
-                self.ops += 1;
-            }
+            group.iter().for_each(|line| self.builder.push_hash(&line.hash));
+            let (hlc, author, commit) = (self.builder.hlc(), self.author, self.placeholder);
+            let stamp = |op_index| Stamp { hlc, author, op_index, commit };
+            apply_group(&self.tx, &mut self.idx, self.seq, &rows, stamp, &Superseded::All)?;
+            self.ops += FRESH_ROWS as u64;
         }
         Ok(())
     }
@@ -993,14 +1004,31 @@ impl Store {
             let parents = dag.parents(&id).to_vec();
             let ancestors = dag.ancestors_of_parents(&parents);
             let (hlc, key, _) = idx.stamps[&seq];
+            let superseded = Superseded::Ancestors(&ancestors);
+            let stamp = |op_index| Stamp { hlc, author: key, op_index, commit: id };
+            // Ops are applied FRESH_ROWS at a time (see `apply_group`), the rest one by one.
+            let mut group: Vec<(u32, Op)> = Vec::with_capacity(FRESH_ROWS);
             for_each_op(&tx, seq, |i, line| {
-                if let Some(op) = &line.op {
-                    let stamp = Stamp { hlc, author: key, op_index: i as u32, commit: id };
-                    apply_op(&tx, &mut idx, op, seq, stamp, &Superseded::Ancestors(&ancestors), None)?;
+                if let Some(op) = line.op {
+                    group.push((i as u32, op));
                     applied += 1;
+                }
+                if group.len() == FRESH_ROWS {
+                    let fields: Vec<_> = group.iter().map(|(_, op)| op.effective_fields()).collect();
+                    let rows: Vec<FreshRow<'_>> = group
+                        .iter()
+                        .zip(&fields)
+                        .map(|((i, op), f)| FreshRow { op, op_index: *i, columns: columns(op.kind, f) })
+                        .collect();
+                    apply_group(&tx, &mut idx, seq, &rows, stamp, &superseded)?;
+                    drop(rows);
+                    group.clear();
                 }
                 Ok(())
             })?;
+            for (i, op) in group {
+                apply_op(&tx, &mut idx, &op, seq, stamp(i), &superseded, None)?;
+            }
         }
         host_index.restore(&tx)?;
         tx.commit()?;
