@@ -431,6 +431,31 @@ fn apply_group(
     Ok(())
 }
 
+/// Applies stored ops of commit `seq` in order: a full group at once ([`apply_group`]), fewer one by
+/// one.
+fn apply_ops(
+    tx: &rusqlite::Connection,
+    idx: &mut CaseIndex,
+    seq: i64,
+    ops: &[(u32, &Op)],
+    stamp: impl Fn(u32) -> Stamp,
+    superseded: &Superseded<'_>,
+) -> Result<(), StoreError> {
+    if ops.len() == FRESH_ROWS {
+        let fields: Vec<_> = ops.iter().map(|(_, op)| op.effective_fields()).collect();
+        let rows: Vec<FreshRow<'_>> = ops
+            .iter()
+            .zip(&fields)
+            .map(|((i, op), f)| FreshRow { op, op_index: *i, columns: columns(op.kind, f) })
+            .collect();
+        return apply_group(tx, idx, seq, &rows, stamp, superseded);
+    }
+    for (i, op) in ops {
+        apply_op(tx, idx, op, seq, stamp(*i), superseded, None)?;
+    }
+    Ok(())
+}
+
 /// Applies one op of commit `seq` (with `stamp`) to the records. Returns whether it created the record.
 fn apply_op(
     tx: &rusqlite::Connection,
@@ -1006,29 +1031,25 @@ impl Store {
             let (hlc, key, _) = idx.stamps[&seq];
             let superseded = Superseded::Ancestors(&ancestors);
             let stamp = |op_index| Stamp { hlc, author: key, op_index, commit: id };
-            // Ops are applied FRESH_ROWS at a time (see `apply_group`), the rest one by one.
+            // Ops are applied FRESH_ROWS at a time (see `apply_group`).
             let mut group: Vec<(u32, Op)> = Vec::with_capacity(FRESH_ROWS);
+            let mut apply = |group: &mut Vec<(u32, Op)>| {
+                let ops: Vec<(u32, &Op)> = group.iter().map(|(i, op)| (*i, op)).collect();
+                apply_ops(&tx, &mut idx, seq, &ops, stamp, &superseded)?;
+                group.clear();
+                Ok::<_, StoreError>(())
+            };
             for_each_op(&tx, seq, |i, line| {
                 if let Some(op) = line.op {
                     group.push((i as u32, op));
                     applied += 1;
                 }
                 if group.len() == FRESH_ROWS {
-                    let fields: Vec<_> = group.iter().map(|(_, op)| op.effective_fields()).collect();
-                    let rows: Vec<FreshRow<'_>> = group
-                        .iter()
-                        .zip(&fields)
-                        .map(|((i, op), f)| FreshRow { op, op_index: *i, columns: columns(op.kind, f) })
-                        .collect();
-                    apply_group(&tx, &mut idx, seq, &rows, stamp, &superseded)?;
-                    drop(rows);
-                    group.clear();
+                    apply(&mut group)?;
                 }
                 Ok(())
             })?;
-            for (i, op) in group {
-                apply_op(&tx, &mut idx, &op, seq, stamp(i), &superseded, None)?;
-            }
+            apply(&mut group)?;
         }
         host_index.restore(&tx)?;
         tx.commit()?;

@@ -117,12 +117,11 @@ impl VaultPaths {
 /// Journal mode: WAL with `synchronous = FULL`. A commit is durable once `COMMIT` returns, a crash at
 /// any point leaves either the old or the new state, and the WAL file holds encrypted pages only
 /// (SQLCipher encrypts WAL frames like main-file pages). `temp_store = MEMORY` keeps sort spills and
-/// temp tables off the disk entirely; `threads = 2` lets SQLite's sorter (an index built afresh after a
-/// bulk load, an ORDER BY no index serves) use a second core.
+/// temp tables off the disk entirely (the sorter's runs would be plaintext there); it also leaves
+/// SQLite's sorter single-threaded, whatever `PRAGMA threads` says.
 const SESSION_PRAGMAS: &str = "
     PRAGMA foreign_keys = ON;
     PRAGMA temp_store = MEMORY;
-    PRAGMA threads = 2;
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = FULL;
     PRAGMA cache_size = -65536;

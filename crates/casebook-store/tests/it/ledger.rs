@@ -139,6 +139,13 @@ fn stream_and_rebuild(write: &mut dyn FnMut(&mut CommitWriter<'_>, Vec<Op>)) {
     let report = store.verify_case(&case).unwrap();
     assert_eq!((report.commits, report.ops), (1, 605));
     assert!(report.failure.is_none());
+
+    // Received by another vault (ops applied in groups there too), it gives the same state.
+    let other = TempVault::new();
+    let mut theirs = Store::open(&other.dir, PASS).unwrap();
+    let imported = theirs.import_commits(&case, &full, 3_000).unwrap();
+    assert_eq!(imported.applied, vec![c1.id]);
+    assert_eq!(theirs.case_state(&case).unwrap(), before);
 }
 
 #[test]
