@@ -597,7 +597,8 @@ impl HostIndex {
         Ok(())
     }
 
-    /// Called after each `applied` ops. While the index is dropped, reads the schema table every
+    /// Counts `applied` more ops of the transaction (call it as they are stored or applied, beside
+    /// [`HostIndex::consider`]). While the index is dropped, reads the schema table every
     /// [`SCHEMA_TOUCH_OPS`] ops, which keeps its pages (changed by the drop, changed again by
     /// [`HostIndex::restore`]) at the front of SQLite's page cache. Otherwise the page the drop
     /// changed is spilled to the WAL early in the transaction and the rebuild writes over that frame;
