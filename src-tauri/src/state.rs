@@ -15,7 +15,7 @@ use crate::inbox_watch::InboxWatch;
 
 /// SQLite page cache per connection, MiB. The CLI's 64 MiB serves bulk work; the window lives
 /// long and pages by index, so it keeps less resident (`make bench-desktop` measures the effect).
-pub const PAGE_CACHE_MIB: u32 = 16;
+pub const PAGE_CACHE_MIB: u32 = 8;
 
 /// The app's state. The open vault (its SQLCipher connection and the owner's keys) lives only
 /// here, in memory, and is dropped on lock.

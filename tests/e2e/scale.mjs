@@ -87,6 +87,7 @@ try {
     firstRows.push(ms);
   }
   execFileSync("import", ["-window", "root", join(out, "timeline-1m.png")]);
+  const memoryAtFirstRows = memoryMiB();
 
   // Scroll fast for SCALE_SCROLL_SECONDS (5 s; 2,000 px a frame, ~70 rows) and record every frame's
   // duration.
@@ -120,6 +121,7 @@ try {
       max_ms: Math.max(...scroll.frames),
       rows_scrolled: Math.round(scroll.top / 28),
     },
+    memory_at_first_rows_mib: memoryAtFirstRows,
     memory_mib: memoryMiB(),
   };
   // Again after 10 s idle: what the web process gives back once its garbage is collected.

@@ -89,6 +89,35 @@ describe("TimelineTab", () => {
     expect(screen.getAllByTestId("timeline-row").length).toBeLessThan(100);
   });
 
+  it("reuses the DOM nodes of rows that scroll out for the rows that scroll in", async () => {
+    const events = Array.from({ length: 300 }, (_, i) => row(i, { keyEvent: false }));
+    mocked.timelinePage.mockResolvedValue({ events, next: null, indexCoverage: null });
+    renderTab();
+    await waitFor(() => expect(screen.getAllByTestId("timeline-row").length).toBeGreaterThan(20));
+    const scroller = screen.getByTestId("timeline-scroll");
+    const scrollTo = (rowIndex: number) => {
+      Object.defineProperty(scroller, "scrollTop", { configurable: true, value: 28 * rowIndex });
+      fireEvent.scroll(scroller);
+    };
+    scrollTo(100);
+    await waitFor(() => expect(screen.queryByText("event 0")).toBeNull());
+    const before = screen.getAllByTestId("timeline-row");
+    const first = before.find((r) => r.getAttribute("data-event-id") === "ev-00100")!;
+    expect(first).toBeTruthy();
+    scrollTo(200);
+    await waitFor(() => expect(screen.queryByText("event 100")).toBeNull());
+    const after = screen.getAllByTestId("timeline-row");
+    expect(after.length).toBe(before.length);
+    // Same element, now another event: nothing was built or thrown away.
+    expect(first.isConnected).toBe(true);
+    expect(after).toContain(first);
+    expect(first.getAttribute("data-event-id")).not.toBe("ev-00100");
+    const ids = after.map((r) => Number(r.getAttribute("data-event-id")!.slice(3))).sort((a, b) => a - b);
+    expect(ids[0]).toBeLessThanOrEqual(200);
+    expect(ids[ids.length - 1]).toBeGreaterThanOrEqual(200 + 600 / 28);
+    expect(ids).toEqual(Array.from({ length: ids.length }, (_, k) => ids[0] + k));
+  });
+
   it("asks for the overview chart only once the first rows are in", async () => {
     let answer: (v: { events: EventRow[]; next: null; indexCoverage: null }) => void = () => {};
     mocked.timelinePage.mockReturnValueOnce(new Promise((r) => (answer = r)));

@@ -1,8 +1,8 @@
 import { useEffect, useRef, type KeyboardEvent } from "react";
-import { useVirtualizer } from "@tanstack/react-virtual";
 import type { EventRow } from "../../ipc";
 import { formatUtc } from "../../lib/time";
 import { StarIcon } from "../../components/icons";
+import { slotKey, useRowWindow } from "./rowWindow";
 
 export const ROW_HEIGHT = 28;
 /** Fetch the next page when the last rendered row is this close to the end of what is loaded. */
@@ -20,19 +20,13 @@ type Props = {
   revealId?: string | null;
 };
 
-/** The virtualized timeline: fixed-height rows, only the visible ones in the DOM. */
+/** The virtualized timeline: fixed-height rows, only the visible ones in the DOM, each slot's DOM
+ * nodes reused by whichever row scrolls into it. */
 export function TimelineTable({ rows, hasMore, loading, onNearEnd, onFlag, selectedId, onSelect, revealId }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = rows.length + (hasMore ? 1 : 0);
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 20,
-    getItemKey: (i) => (i < rows.length ? rows[i].id : "__more"),
-  });
-  const items = virtualizer.getVirtualItems();
-  const lastIndex = items.length ? items[items.length - 1].index : -1;
+  const win = useRowWindow(scrollRef, count, ROW_HEIGHT, 20);
+  const lastIndex = win.end - 1;
 
   useEffect(() => {
     if (hasMore && !loading && lastIndex >= rows.length - PREFETCH_ROWS) onNearEnd();
@@ -44,9 +38,9 @@ export function TimelineTable({ rows, hasMore, loading, onNearEnd, onFlag, selec
     const i = rows.findIndex((r) => r.id === revealId);
     if (i >= 0) {
       revealed.current = revealId;
-      virtualizer.scrollToIndex(i, { align: "auto" });
+      win.scrollToIndex(i);
     }
-  }, [revealId, rows, virtualizer]);
+  }, [revealId, rows, win.scrollToIndex]);
 
   const selectedIndex = selectedId ? rows.findIndex((r) => r.id === selectedId) : -1;
 
@@ -86,7 +80,7 @@ export function TimelineTable({ rows, hasMore, loading, onNearEnd, onFlag, selec
     e.preventDefault();
     if (next >= 0 && next < rows.length) {
       onSelect(rows[next].id);
-      virtualizer.scrollToIndex(next, { align: "auto" });
+      win.scrollToIndex(next);
     }
   }
 
@@ -109,21 +103,23 @@ export function TimelineTable({ rows, hasMore, loading, onNearEnd, onFlag, selec
         data-testid="timeline-scroll"
       >
         {rows.length === 0 && !loading && !hasMore && <div className="empty">No events match.</div>}
-        <div className="tl-canvas" style={{ height: virtualizer.getTotalSize() }}>
-          {items.map((item) => {
-            const style = { height: ROW_HEIGHT, transform: `translateY(${item.start}px)` };
-            if (item.index >= rows.length) {
+        <div className="tl-canvas" style={{ height: win.totalSize }}>
+          {Array.from({ length: win.end - win.start }, (_, k) => {
+            const index = win.start + k;
+            const key = slotKey(index, win);
+            const style = { height: ROW_HEIGHT, transform: `translateY(${index * ROW_HEIGHT}px)` };
+            if (index >= rows.length) {
               return (
-                <div key={item.key} className="tl-row tl-more" style={style} role="row">
+                <div key={key} className="tl-row tl-more" style={style} role="row">
                   <span className="muted">Loading more…</span>
                 </div>
               );
             }
-            const r = rows[item.index];
+            const r = rows[index];
             const selected = r.id === selectedId;
             return (
               <div
-                key={item.key}
+                key={key}
                 className={"tl-row" + (selected ? " selected" : "") + (r.keyEvent ? " key" : "")}
                 style={style}
                 role="row"
