@@ -407,7 +407,8 @@ impl From<&Record> for EventRow {
 pub struct TimelinePage {
     /// Rows in time order.
     pub events: Vec<EventRow>,
-    /// Where the next page starts, or `null` at the end.
+    /// Where the next page in the direction read starts (the last event read forwards, the first read
+    /// backwards), or `null` when this page reached the end (or the start).
     pub next: Option<Cursor>,
     /// With a text filter: share of the case the text index covered (0–1); below 1 some matches
     /// may be missing.

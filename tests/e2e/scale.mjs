@@ -90,43 +90,75 @@ try {
   const memoryAtFirstRows = memoryMiB();
 
   // Scroll fast for SCALE_SCROLL_SECONDS (5 s; 2,000 px a frame, ~70 rows) and record every frame's
-  // duration.
+  // duration; `step` -2000 scrolls back up. Then the time until no row in view is still loading.
   await s.cmd("POST", "/timeouts", { script: (SCROLL_SECONDS + 60) * 1000 });
-  const scroll = await s.asyncScript(
-    `
+  const scrollFor = (seconds, step) =>
+    s.asyncScript(
+      `
     const done = arguments[arguments.length - 1];
-    const seconds = arguments[0];
+    const [seconds, step] = [arguments[0], arguments[1]];
     let el = document.querySelector('[data-testid="timeline-row"]');
     while (el && !(el.scrollHeight > el.clientHeight && getComputedStyle(el).overflowY !== "visible")) el = el.parentElement;
     const frames = [];
     let last = performance.now();
     const end = last + seconds * 1000;
+    const loadingInView = () => {
+      const box = el.getBoundingClientRect();
+      return [...el.querySelectorAll(".tl-more")].some((r) => {
+        const b = r.getBoundingClientRect();
+        return b.bottom > box.top && b.top < box.bottom;
+      });
+    };
     (function frame(now) {
       frames.push(now - last);
       last = now;
-      el.scrollTop += 2000;
-      if (now < end) requestAnimationFrame(frame);
-      else done({ frames: frames.slice(1), rowsLoaded: document.querySelector('[data-testid="timeline-row"]') ? el.scrollHeight / 28 : 0, top: el.scrollTop });
+      el.scrollTop += step;
+      if (now < end) return requestAnimationFrame(frame);
+      const stopped = performance.now();
+      (function settle() {
+        if (loadingInView()) return requestAnimationFrame(settle);
+        done({ frames: frames.slice(1), top: el.scrollTop, settle: performance.now() - stopped });
+      })();
     })(last);`,
-    [SCROLL_SECONDS],
-  );
+      [seconds, step],
+    );
+  const framesOf = (run) => ({
+    frames: run.frames.length,
+    p50_ms: quantile(run.frames, 0.5),
+    p99_ms: quantile(run.frames, 0.99),
+    max_ms: Math.max(...run.frames),
+    rows_in_view_after_ms: Math.round(run.settle),
+  });
+  const scroll = await scrollFor(SCROLL_SECONDS, 2000);
   execFileSync("import", ["-window", "root", join(out, "timeline-1m-scrolled.png")]);
   const figures = {
     events: EVENTS,
-    first_rows_ms: { median: quantile(firstRows, 0.5), all: firstRows.map((x) => Math.round(x)) },
-    scroll: {
-      frames: scroll.frames.length,
-      p50_ms: quantile(scroll.frames, 0.5),
-      p99_ms: quantile(scroll.frames, 0.99),
-      max_ms: Math.max(...scroll.frames),
-      rows_scrolled: Math.round(scroll.top / 28),
-    },
+    first_rows_ms: { median: Math.round(quantile(firstRows, 0.5)), all: firstRows.map((x) => Math.round(x)) },
+    scroll: { ...framesOf(scroll), rows_scrolled: Math.round(scroll.top / 28) },
     memory_at_first_rows_mib: memoryAtFirstRows,
     memory_mib: memoryMiB(),
   };
   // Again after 10 s idle: what the web process gives back once its garbage is collected.
   await sleep(10_000);
   figures.memory_after_10s_idle_mib = memoryMiB();
+  // Back up as fast for 3 s: the rows let go of are read again, back from the first row held.
+  const back = await scrollFor(3, -2000);
+  figures.scroll_back = { ...framesOf(back), rows_up: Math.round((scroll.top - back.top) / 28) };
+  // To the top in one jump: read again from the start.
+  figures.jump_to_top_ms = Math.round(
+    await s.asyncScript(`
+      const done = arguments[arguments.length - 1];
+      let el = document.querySelector('[data-testid="timeline-row"]');
+      while (el && !(el.scrollHeight > el.clientHeight && getComputedStyle(el).overflowY !== "visible")) el = el.parentElement;
+      const t0 = performance.now();
+      el.scrollTop = 0;
+      (function poll() {
+        const rows = [...el.querySelectorAll('[data-testid="timeline-row"]')];
+        if (rows.some((r) => r.style.transform === "translateY(0px)")) done(performance.now() - t0);
+        else requestAnimationFrame(poll);
+      })();`),
+  );
+  figures.memory_at_end_mib = memoryMiB();
   console.log(JSON.stringify(figures));
   writeFileSync(join(out, "figures.json"), JSON.stringify(figures, null, 2));
 } catch (e) {

@@ -138,14 +138,21 @@ async function call(method, url, body) {
 }
 
 /** Starts tauri-driver (in front of Debian's WebKitWebDriver) with `env` added to this process's
- * environment, and a session on the desktop binary `app` once it listens. */
+ * environment, and a session on the desktop binary `app` once both listen: tauri-driver answers on
+ * its port before the WebKitWebDriver it starts does, and forwards a session request made in between
+ * to nothing (seen on a cold machine, where WebKitWebDriver takes seconds to start). */
 export async function startApp(app, env) {
-  const driver = spawn("tauri-driver", ["--port", "4444", "--native-driver", "/usr/bin/WebKitWebDriver"], {
-    env: { ...process.env, WEBKIT_DISABLE_DMABUF_RENDERER: "1", ...env },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  const driver = spawn(
+    "tauri-driver",
+    ["--port", "4444", "--native-port", "4445", "--native-driver", "/usr/bin/WebKitWebDriver"],
+    {
+      env: { ...process.env, WEBKIT_DISABLE_DMABUF_RENDERER: "1", ...env },
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
   try {
     await waitForPort(4444, 20_000);
+    await waitForPort(4445, 20_000);
     const session = await Session.start("http://127.0.0.1:4444", {
       "tauri:options": { application: app },
       "wdio:enforceWebDriverClassic": true,

@@ -332,26 +332,35 @@
       commit(id, `phase ${c.phase}`);
       return caseDetail(c);
     },
-    timeline_page: ({ caseId: id, filter, after, limit }) => {
+    timeline_page: ({ caseId: id, filter, after, before, limit }) => {
       need();
+      if (after && before) throw err("invalid_input", "a timeline page starts after one event or before one, not both");
       const all = recs(id, "event");
       if (!S.sorted || S.sorted.src !== all || S.sorted.len !== all.length || S.sorted.dirty) {
         S.sorted = { src: all, len: all.length, rows: [...all].sort(cmp), dirty: false };
       }
       const rows = S.sorted.rows;
-      let lo = 0;
-      if (after) {
+      // The first position past the cursor (ties in time broken by id, as the core does).
+      const past = (cursor) => {
         let a = 0, b = rows.length;
         while (a < b) {
           const m = (a + b) >> 1;
-          if (cmp(rows[m], after) <= 0) a = m + 1;
+          if (cmp(rows[m], cursor) <= 0) a = m + 1;
           else b = m;
         }
-        lo = a;
-      }
+        return a;
+      };
       const n = Math.max(1, Math.min(2000, limit));
       const events = [];
-      for (let i = lo; i < rows.length && events.length < n; i++) if (matches(rows[i], filter)) events.push({ ...rows[i] });
+      if (before) {
+        let i = past(before) - 1;
+        if (i >= 0 && cmp(rows[i], before) === 0) i--;
+        for (; i >= 0 && events.length < n; i--) if (matches(rows[i], filter)) events.push({ ...rows[i] });
+        events.reverse();
+        const first = events[0];
+        return { events, next: events.length === n && first ? { at: first.at, id: first.id } : null, indexCoverage: filter.text ? 1 : null };
+      }
+      for (let i = after ? past(after) : 0; i < rows.length && events.length < n; i++) if (matches(rows[i], filter)) events.push({ ...rows[i] });
       const last = events[events.length - 1];
       return { events, next: events.length === n && last ? { at: last.at, id: last.id } : null, indexCoverage: filter.text ? 1 : null };
     },
@@ -576,6 +585,7 @@
   const callbacks = new Map();
   let nextCb = 1;
   window.__FAKE_CALLS__ = [];
+  window.__FAKE_PAGES__ = [];
   window.__TAURI_INTERNALS__ = {
     metadata: { currentWindow: { label: "main" }, currentWebview: { windowLabel: "main", label: "main" } },
     transformCallback(cb, once = false) {
@@ -597,6 +607,7 @@
     convertFileSrc: (p) => p,
     async invoke(cmd, args = {}) {
       window.__FAKE_CALLS__.push(cmd);
+      if (cmd === "timeline_page") window.__FAKE_PAGES__.push({ after: !!args.after, before: !!args.before, limit: args.limit });
       const h = handlers[cmd];
       if (!h) throw err("internal", `fake backend: no command ${cmd}`);
       await Promise.resolve();

@@ -460,7 +460,7 @@ const flows = {
     assert(locked === false, "vault_lock was called");
   },
 
-  async "timeline pages through 20 000 events with few DOM rows"(page, url) {
+  async "timeline pages through 20 000 events with few DOM rows, and back up"(page, url) {
     await page.addInitScript(() => {
       window.__FAKE_SEED__ = { events: 20000 };
     });
@@ -483,6 +483,29 @@ const flows = {
     const pages = await page.evaluate(() => window.__FAKE_CALLS__.filter((c) => c === "timeline_page").length);
     assert(pages >= 40, `fetched page by page, saw ${pages} calls`);
     await page.screenshot({ path: join(shots, "3-big-timeline.png") });
+    // The window held at most 10 000 rows, so the first half was let go: scrolling back up reads it
+    // again, back from the first row held, and the top from the start.
+    const shows = (text) =>
+      page.waitForFunction(
+        (t) => [...document.querySelectorAll('[data-testid="event-description"]')].some((e) => e.textContent === t),
+        text,
+        { timeout: TIMEOUT },
+      );
+    await scroller.evaluate((el) => {
+      el.scrollTop = 9000 * 28;
+    });
+    await shows("seeded event 9000");
+    const back = await page.evaluate(() => window.__FAKE_PAGES__.filter((p) => p.before).length);
+    assert(back >= 1, `read back before the rows held, saw ${back} such pages`);
+    const fromStart = () => page.evaluate(() => window.__FAKE_PAGES__.filter((p) => !p.before && !p.after).length);
+    const startsBefore = await fromStart();
+    await scroller.evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await shows("seeded event 0");
+    assert((await fromStart()) === startsBefore + 1, "the top was read again from the start, not page by page back");
+    const first = await page.$$eval(tid("event-description"), (els) => els[0].textContent);
+    assert(first === "seeded event 0", `the first row is the first event, saw ${first}`);
   },
 };
 

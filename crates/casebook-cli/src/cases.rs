@@ -249,7 +249,8 @@ fn timeline_with(ctx: &Ctx, v: &mut Vault, a: TimelineArgs) -> Result<()> {
             out(format!("Wrote {n} events to {}", path.display()))
         };
     }
-    let cursor = a.after.as_deref().map(parse_cursor).transpose()?;
+    let cursor =
+        a.after.as_deref().map(parse_cursor).transpose()?.map(|(t, id)| casebook::Seek::After(t, id));
     let page = v.timeline(&id, &filter, a.text.as_deref(), cursor, a.limit)?;
     let rows = &page.events;
     let next = (rows.len() as u32 == a.limit)

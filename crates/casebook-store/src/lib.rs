@@ -38,7 +38,7 @@ pub use blobs::{BlobError, BlobInfo};
 pub use inbox::InboxRow;
 pub use ledger::{CommitWriter, ImportSession, Imported, LedgerError, Lines, Packed, pack_chunks};
 pub use partners::{NewPartner, PartnerRow};
-pub use query::{CommitRow, Conflict, ConflictSide, EventFilter, RecordRow};
+pub use query::{CommitRow, Conflict, ConflictSide, EventFilter, RecordRow, Seek};
 pub use search::{IndexStatus, fts_query};
 pub use sharing::{OpChunk, QuarantineEntry, RawCommit};
 pub use vault::{DB_FILE, OpenError, VaultPaths};

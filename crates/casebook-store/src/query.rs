@@ -70,6 +70,16 @@ pub struct CommitRow {
     pub received_at: i64,
 }
 
+/// Where a timeline page starts: beside an event's keyset position (time µs, id), reading on in
+/// time order or back against it. A page always comes out in time order either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seek {
+    /// The events after this position (the next page).
+    After(i64, RecordId),
+    /// The events before this position (the page before; its last event is the one just before).
+    Before(i64, RecordId),
+}
+
 /// Filters for a timeline page. Empty fields do not filter.
 #[derive(Debug, Clone, Default)]
 pub struct EventFilter {
@@ -234,7 +244,19 @@ impl Store {
         after: Option<(i64, RecordId)>,
         limit: u32,
     ) -> Result<Vec<RecordRow>, StoreError> {
-        self.events_where(case, filter, after, limit, None)
+        self.events_where(case, filter, after.map(|(t, id)| Seek::After(t, id)), limit, None)
+    }
+
+    /// A page of a case's live events in (time, id) order, the `limit` that come just before or after
+    /// `seek` (from the start without one).
+    pub fn events_from(
+        &self,
+        case: &CaseId,
+        filter: &EventFilter,
+        seek: Option<Seek>,
+        limit: u32,
+    ) -> Result<Vec<RecordRow>, StoreError> {
+        self.events_where(case, filter, seek, limit, None)
     }
 
     /// [`Store::events`], optionally restricted to rows of the text index matching `fts` (an FTS5 query).
@@ -242,7 +264,7 @@ impl Store {
         &self,
         case: &CaseId,
         filter: &EventFilter,
-        after: Option<(i64, RecordId)>,
+        seek: Option<Seek>,
         limit: u32,
         fts: Option<&str>,
     ) -> Result<Vec<RecordRow>, StoreError> {
@@ -266,10 +288,15 @@ impl Store {
             "SELECT {RECORD_COLS} FROM {from} JOIN commits c ON c.seq = r.created_seq \
              WHERE r.case_seq = ?1 AND r.kind = 1 AND r.deleted = 0"
         );
-        if let Some((t, id)) = &after {
-            args.push((*t).into());
+        let (t, id, cmp, order) = match seek {
+            Some(Seek::After(t, id)) => (Some(t), Some(id), ">", "ASC"),
+            Some(Seek::Before(t, id)) => (Some(t), Some(id), "<", "DESC"),
+            None => (None, None, "", "ASC"),
+        };
+        if let (Some(t), Some(id)) = (t, id) {
+            args.push(t.into());
             args.push(id.as_bytes().to_vec().into());
-            sql.push_str(&format!(" AND (r.occurred_at, r.id) > (?{}, ?{})", args.len() - 1, args.len()));
+            sql.push_str(&format!(" AND (r.occurred_at, r.id) {cmp} (?{}, ?{})", args.len() - 1, args.len()));
         }
         if let Some(v) = filter.from {
             push_arg(&mut sql, &mut args, " AND r.occurred_at >= ?", v.into());
@@ -293,9 +320,14 @@ impl Store {
             push_arg(&mut sql, &mut args, " AND c.author_name = ?", v.clone().into());
         }
         args.push(i64::from(limit).into());
-        sql.push_str(&format!(" ORDER BY r.occurred_at, r.id LIMIT ?{}", args.len()));
+        // Reading back, the index is walked backwards from the cursor; the page is then turned round.
+        sql.push_str(&format!(" ORDER BY r.occurred_at {order}, r.id {order} LIMIT ?{}", args.len()));
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        to_records(&self.conn, stmt.query_map(rusqlite::params_from_iter(args), record_row)?)
+        let mut rows = to_records(&self.conn, stmt.query_map(rusqlite::params_from_iter(args), record_row)?)?;
+        if order == "DESC" {
+            rows.reverse();
+        }
+        Ok(rows)
     }
 
     /// Ids of records of `kind` whose hex id (without hyphens) starts or ends with `fragment`; at most

@@ -155,14 +155,14 @@ impl Store {
         case: &CaseId,
         text: &str,
         filter: &EventFilter,
-        after: Option<(i64, casebook_ledger::RecordId)>,
+        seek: Option<crate::Seek>,
         limit: u32,
     ) -> Result<(Vec<RecordRow>, IndexStatus), StoreError> {
         let status = self.index_status(case)?;
         let Some(q) = fts_query(text) else {
-            return Ok((self.events(case, filter, after, limit)?, status));
+            return Ok((self.events_from(case, filter, seek, limit)?, status));
         };
-        let rows = self.events_where(case, filter, after, limit, Some(&q))?;
+        let rows = self.events_where(case, filter, seek, limit, Some(&q))?;
         Ok((rows, status))
     }
 

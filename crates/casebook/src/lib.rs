@@ -43,7 +43,7 @@ pub use casebook_store::IndexStatus;
 pub use casebook_store::QuarantineEntry;
 pub use casebook_store::{
     AuditEntry, AuditProblem, CommitRow, Conflict, ConflictSide, EventFilter, Imported,
-    PartnerRow as Partner, VerifyFailure, VerifyReport,
+    PartnerRow as Partner, Seek, VerifyFailure, VerifyReport,
 };
 pub use cases::{CaseCheck, CaseOverview, NewCase, NewEvent, Record, record_json};
 pub use error::{Error, ErrorCode};

@@ -140,21 +140,23 @@ pub struct TimelinePage {
 
 impl Vault {
     /// A page of the timeline with the filters, and, when `text` is given, only events containing
-    /// every word of it.
+    /// every word of it: the `limit` events just after or before `seek`, from the start without one.
     pub fn timeline(
         &self,
         case: &CaseId,
         filter: &casebook_store::EventFilter,
         text: Option<&str>,
-        after: Option<(i64, RecordId)>,
+        seek: Option<casebook_store::Seek>,
         limit: u32,
     ) -> Result<TimelinePage, Error> {
         match text.filter(|t| !t.trim().is_empty()) {
             Some(t) => {
-                let (events, status) = self.store.search_events(case, t, filter, after, limit)?;
+                let (events, status) = self.store.search_events(case, t, filter, seek, limit)?;
                 Ok(TimelinePage { events, index: Some(status) })
             }
-            None => Ok(TimelinePage { events: self.store.events(case, filter, after, limit)?, index: None }),
+            None => {
+                Ok(TimelinePage { events: self.store.events_from(case, filter, seek, limit)?, index: None })
+            }
         }
     }
 
@@ -230,7 +232,10 @@ impl Vault {
         loop {
             let page = self.timeline(case, filter, text, after, 5_000)?;
             let Some(last) = page.events.last() else { return Ok(()) };
-            after = Some((last.values.get("occurred_at").and_then(|v| v.as_i64()).unwrap_or(0), last.id));
+            after = Some(casebook_store::Seek::After(
+                last.values.get("occurred_at").and_then(|v| v.as_i64()).unwrap_or(0),
+                last.id,
+            ));
             for r in &page.events {
                 f(casebook_ledger::records::from_fields(&r.values)
                     .map_err(|e| Error::Invalid(e.to_string()))?);

@@ -11,7 +11,8 @@ use crate::state::{AppState, parse_id, parse_word, user_path};
 /// Most rows one page may ask for.
 const MAX_PAGE: u32 = 2_000;
 
-/// A page of the timeline after `after`, in time order.
+/// A page of the timeline in time order: the `limit` events after `after`, or before `before`
+/// (the window reading back up after it let go of rows it had scrolled past), or from the start.
 #[tauri::command]
 #[specta::specta]
 pub fn timeline_page(
@@ -19,23 +20,36 @@ pub fn timeline_page(
     case_id: String,
     filter: TimelineFilter,
     after: Option<Cursor>,
+    before: Option<Cursor>,
     limit: u32,
 ) -> Result<TimelinePage, IpcError> {
     let case = parse_id("case", &case_id)?;
     let core_filter = filter.to_core()?;
-    let after = match after {
-        Some(c) => Some((c.at as i64, parse_id("event", &c.id)?)),
-        None => None,
-    };
+    let seek = seek(after, before)?;
+    let backwards = matches!(seek, Some(casebook::Seek::Before(..)));
     let limit = limit.clamp(1, MAX_PAGE);
-    let page = state.with(|v| v.timeline(&case, &core_filter, filter.text.as_deref(), after, limit))?;
+    let page = state.with(|v| v.timeline(&case, &core_filter, filter.text.as_deref(), seek, limit))?;
     let events: Vec<EventRow> = page.events.iter().map(EventRow::from).collect();
+    // A full page may have more beyond it, on the side it was read towards.
+    let edge = if backwards { events.first() } else { events.last() };
     let next = (events.len() == limit as usize)
-        .then(|| events.last().map(|e| Cursor { at: e.at, id: e.id.clone() }))
+        .then(|| edge.map(|e| Cursor { at: e.at, id: e.id.clone() }))
         .flatten();
     let index_coverage =
         page.index.map(|s| if s.total_ops == 0 { 1.0 } else { s.indexed_ops as f64 / s.total_ops as f64 });
     Ok(TimelinePage { events, next, index_coverage })
+}
+
+/// Where a page starts, from the cursors the UI sent (at most one of them).
+fn seek(after: Option<Cursor>, before: Option<Cursor>) -> Result<Option<casebook::Seek>, IpcError> {
+    Ok(match (after, before) {
+        (Some(_), Some(_)) => {
+            return Err(IpcError::invalid("a timeline page starts after one event or before one, not both"));
+        }
+        (Some(c), None) => Some(casebook::Seek::After(c.at as i64, parse_id("event", &c.id)?)),
+        (None, Some(c)) => Some(casebook::Seek::Before(c.at as i64, parse_id("event", &c.id)?)),
+        (None, None) => None,
+    })
 }
 
 /// Event counts over the case's whole span, in `buckets` slices.
@@ -124,4 +138,28 @@ pub async fn timeline_import(
         })
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::seek;
+    use crate::dto::{Cursor, ErrorKind};
+
+    /// A page starts after a cursor, before one or at the start; both cursors, or one naming no
+    /// valid event, are refused with a message.
+    #[test]
+    fn a_page_starts_beside_at_most_one_valid_cursor() {
+        let id = casebook::RecordId::new();
+        let c = || Some(Cursor { at: 42.0, id: id.to_string() });
+        assert_eq!(seek(c(), None).unwrap(), Some(casebook::Seek::After(42, id)));
+        assert_eq!(seek(None, c()).unwrap(), Some(casebook::Seek::Before(42, id)));
+        assert_eq!(seek(None, None).unwrap(), None);
+        let both = seek(c(), c()).unwrap_err();
+        assert!(
+            matches!(both.code, ErrorKind::InvalidInput) && both.message.contains("not both"),
+            "{both:?}"
+        );
+        let bad = seek(None, Some(Cursor { at: 1.0, id: "../etc".into() })).unwrap_err();
+        assert!(matches!(bad.code, ErrorKind::InvalidInput) && bad.message.contains("event id"), "{bad:?}");
+    }
 }

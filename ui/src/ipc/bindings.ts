@@ -31,8 +31,11 @@ export const commands = {
 	caseGet: (caseId: string) => typedError<CaseDetail_Serialize, IpcError>(__TAURI_INVOKE("case_get", { caseId })),
 	/**  Moves a case to another phase (closing it records the time). */
 	caseSetPhase: (caseId: string, phase: string) => typedError<CaseDetail_Serialize, IpcError>(__TAURI_INVOKE("case_set_phase", { caseId, phase })),
-	/**  A page of the timeline after `after`, in time order. */
-	timelinePage: (caseId: string, filter: TimelineFilter_Deserialize, after: Cursor | null, limit: number) => typedError<TimelinePage_Serialize, IpcError>(__TAURI_INVOKE("timeline_page", { caseId, filter, after, limit })),
+	/**
+	 *  A page of the timeline in time order: the `limit` events after `after`, or before `before`
+	 *  (the window reading back up after it let go of rows it had scrolled past), or from the start.
+	 */
+	timelinePage: (caseId: string, filter: TimelineFilter_Deserialize, after: Cursor | null, before: Cursor | null, limit: number) => typedError<TimelinePage_Serialize, IpcError>(__TAURI_INVOKE("timeline_page", { caseId, filter, after, before, limit })),
 	/**  Event counts over the case's whole span, in `buckets` slices. */
 	timelineBuckets: (caseId: string, buckets: number) => typedError<Bucket[], IpcError>(__TAURI_INVOKE("timeline_buckets", { caseId, buckets })),
 	/**  Adds an event typed into the quick-add bar; returns its id. */
@@ -910,7 +913,10 @@ export type TimelinePage = TimelinePage_Serialize | TimelinePage_Deserialize;
 export type TimelinePage_Deserialize = {
 	/**  Rows in time order. */
 	events: EventRow_Deserialize[],
-	/**  Where the next page starts, or `null` at the end. */
+	/**
+	 *  Where the next page in the direction read starts (the last event read forwards, the first read
+	 *  backwards), or `null` when this page reached the end (or the start).
+	 */
 	next?: Cursor | null,
 	/**
 	 *  With a text filter: share of the case the text index covered (0–1); below 1 some matches
@@ -923,7 +929,10 @@ export type TimelinePage_Deserialize = {
 export type TimelinePage_Serialize = {
 	/**  Rows in time order. */
 	events: EventRow_Serialize[],
-	/**  Where the next page starts, or `null` at the end. */
+	/**
+	 *  Where the next page in the direction read starts (the last event read forwards, the first read
+	 *  backwards), or `null` when this page reached the end (or the start).
+	 */
 	next: Cursor | null,
 	/**
 	 *  With a text filter: share of the case the text index covered (0–1); below 1 some matches

@@ -127,8 +127,14 @@ export const api = {
   caseSetPhase: (caseId: string, phase: string): Promise<CaseDetail> =>
     unwrap(commands.caseSetPhase(caseId, phase)),
 
-  timelinePage: (caseId: string, filter: TimelineFilter, after: Cursor | null, limit: number): Promise<TimelinePage> =>
-    unwrap(commands.timelinePage(caseId, filter, after, limit)),
+  /** A page in time order: after `after`, before `before` (at most one of the two), or from the start. */
+  timelinePage: (
+    caseId: string,
+    filter: TimelineFilter,
+    after: Cursor | null,
+    before: Cursor | null,
+    limit: number,
+  ): Promise<TimelinePage> => unwrap(commands.timelinePage(caseId, filter, after, before, limit)),
   timelineBuckets: (caseId: string, buckets: number): Promise<Bucket[]> =>
     unwrap(commands.timelineBuckets(caseId, buckets)),
   eventAdd: (caseId: string, event: QuickEvent): Promise<string> => unwrap(commands.eventAdd(caseId, event)),

@@ -18,3 +18,6 @@ mod commit;
 /// The demo case `make run` opens, seeded through the real use cases; cancelling long work
 /// (timeline import, evidence hashing, export) leaves nothing behind.
 mod demo;
+
+/// Timeline pages read forwards and back from a keyset cursor.
+mod timeline;

@@ -71,6 +71,7 @@ describe("TimelineTab", () => {
       "case-1",
       { from: null, to: null, host: null, phase: null, keyOnly: false, author: null, text: null },
       null,
+      null,
       500,
     );
     expect(screen.getByTestId("overview-chart")).toBeTruthy();
@@ -85,7 +86,7 @@ describe("TimelineTab", () => {
     renderTab();
     await waitFor(() => expect(mocked.timelinePage).toHaveBeenCalledTimes(2));
     expect(mocked.timelinePage.mock.calls[1][2]).toEqual({ at: first[99].at, id: "ev-00099" });
-    await waitFor(() => expect(screen.getByText(/150 events loaded/)).toBeTruthy());
+    await waitFor(() => expect(screen.getByText(/^150 events$/)).toBeTruthy());
     expect(screen.getAllByTestId("timeline-row").length).toBeLessThan(100);
   });
 

@@ -154,14 +154,16 @@ export function TimelineTab({ caseId, onChanged }: { caseId: string; onChanged?:
         </div>
       )}
       <div className="tl-status muted small">
-        {tl.rows.length.toLocaleString()} event{tl.rows.length === 1 ? "" : "s"} loaded{tl.hasMore ? " (more on scroll)" : ""}
+        {tl.extent.toLocaleString()} event{tl.extent === 1 ? "" : "s"}
+        {tl.hasMore ? " so far (more on scroll)" : ""}
         {filtered ? " · filtered" : ""}
       </div>
       <TimelineTable
         rows={tl.rows}
-        hasMore={tl.hasMore}
-        loading={tl.loading}
-        onNearEnd={tl.loadMore}
+        offset={tl.offset}
+        known={tl.extent}
+        more={tl.hasMore}
+        onShow={tl.show}
         onFlag={onFlag}
         selectedId={selectedId}
         onSelect={setSelectedId}

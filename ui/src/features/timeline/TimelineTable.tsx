@@ -5,14 +5,17 @@ import { StarIcon } from "../../components/icons";
 import { slotKey, useRowWindow } from "./rowWindow";
 
 export const ROW_HEIGHT = 28;
-/** Fetch the next page when the last rendered row is this close to the end of what is loaded. */
-const PREFETCH_ROWS = 150;
 
 type Props = {
+  /** The rows held: positions `offset` to `offset + rows.length`. */
   rows: EventRow[];
-  hasMore: boolean;
-  loading: boolean;
-  onNearEnd: () => void;
+  offset: number;
+  /** Rows known to exist (those not held show as loading until read). */
+  known: number;
+  /** More rows may follow the known ones: one more position shows as loading. */
+  more: boolean;
+  /** Told which positions are in view, whenever they or the rows held change. */
+  onShow: (start: number, end: number) => void;
   onFlag: (row: EventRow) => void;
   selectedId: string | null;
   onSelect: (id: string | null) => void;
@@ -22,15 +25,14 @@ type Props = {
 
 /** The virtualized timeline: fixed-height rows, only the visible ones in the DOM, each slot's DOM
  * nodes reused by whichever row scrolls into it. */
-export function TimelineTable({ rows, hasMore, loading, onNearEnd, onFlag, selectedId, onSelect, revealId }: Props) {
+export function TimelineTable({ rows, offset, known, more, onShow, onFlag, selectedId, onSelect, revealId }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const count = rows.length + (hasMore ? 1 : 0);
+  const count = known + (more ? 1 : 0);
   const win = useRowWindow(scrollRef, count, ROW_HEIGHT, 20);
-  const lastIndex = win.end - 1;
 
   useEffect(() => {
-    if (hasMore && !loading && lastIndex >= rows.length - PREFETCH_ROWS) onNearEnd();
-  }, [lastIndex, rows.length, hasMore, loading, onNearEnd]);
+    onShow(win.start, win.end);
+  }, [win.start, win.end, rows, offset, onShow]);
 
   const revealed = useRef<string | null>(null);
   useEffect(() => {
@@ -38,11 +40,13 @@ export function TimelineTable({ rows, hasMore, loading, onNearEnd, onFlag, selec
     const i = rows.findIndex((r) => r.id === revealId);
     if (i >= 0) {
       revealed.current = revealId;
-      win.scrollToIndex(i);
+      win.scrollToIndex(offset + i);
     }
-  }, [revealId, rows, win.scrollToIndex]);
+  }, [revealId, rows, offset, win.scrollToIndex]);
 
-  const selectedIndex = selectedId ? rows.findIndex((r) => r.id === selectedId) : -1;
+  const held = selectedId ? rows.findIndex((r) => r.id === selectedId) : -1;
+  const selectedIndex = held >= 0 ? offset + held : -1;
+  const last = known - 1;
 
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
     if (e.target !== e.currentTarget && (e.target as HTMLElement).tagName === "BUTTON" && e.key === "Enter") return;
@@ -50,14 +54,14 @@ export function TimelineTable({ rows, hasMore, loading, onNearEnd, onFlag, selec
     switch (e.key) {
       case "ArrowDown":
       case "j":
-        next = Math.min(rows.length - 1, selectedIndex + 1);
+        next = Math.min(last, selectedIndex + 1);
         break;
       case "ArrowUp":
       case "k":
         next = Math.max(0, selectedIndex - 1);
         break;
       case "PageDown":
-        next = Math.min(rows.length - 1, Math.max(0, selectedIndex) + 20);
+        next = Math.min(last, Math.max(0, selectedIndex) + 20);
         break;
       case "PageUp":
         next = Math.max(0, selectedIndex - 20);
@@ -66,26 +70,27 @@ export function TimelineTable({ rows, hasMore, loading, onNearEnd, onFlag, selec
         next = 0;
         break;
       case "End":
-        next = rows.length - 1;
+        next = last;
         break;
       case "f":
-        if (selectedIndex >= 0) {
+        if (held >= 0) {
           e.preventDefault();
-          onFlag(rows[selectedIndex]);
+          onFlag(rows[held]);
         }
         return;
       default:
         return;
     }
     e.preventDefault();
-    if (next >= 0 && next < rows.length) {
-      onSelect(rows[next].id);
-      win.scrollToIndex(next);
-    }
+    if (next < 0) return;
+    // A row not held yet is scrolled to (which reads it); it is selected when the key is pressed again.
+    const row = rows[next - offset];
+    if (row) onSelect(row.id);
+    win.scrollToIndex(next);
   }
 
   return (
-    <div className="tl" role="table" aria-label="Timeline" aria-rowcount={rows.length}>
+    <div className="tl" role="table" aria-label="Timeline" aria-rowcount={known}>
       <div className="tl-row tl-head" role="row">
         <span role="columnheader" aria-label="Key event" />
         <span role="columnheader">Time (UTC)</span>
@@ -102,20 +107,20 @@ export function TimelineTable({ rows, hasMore, loading, onNearEnd, onFlag, selec
         aria-label="Timeline rows: arrows move, f flags the selected event"
         data-testid="timeline-scroll"
       >
-        {rows.length === 0 && !loading && !hasMore && <div className="empty">No events match.</div>}
+        {count === 0 && <div className="empty">No events match.</div>}
         <div className="tl-canvas" style={{ height: win.totalSize }}>
           {Array.from({ length: win.end - win.start }, (_, k) => {
             const index = win.start + k;
             const key = slotKey(index, win);
             const style = { height: ROW_HEIGHT, transform: `translateY(${index * ROW_HEIGHT}px)` };
-            if (index >= rows.length) {
+            const r = rows[index - offset];
+            if (!r) {
               return (
                 <div key={key} className="tl-row tl-more" style={style} role="row">
-                  <span className="muted">Loading more…</span>
+                  <span className="muted">Loading…</span>
                 </div>
               );
             }
-            const r = rows[index];
             const selected = r.id === selectedId;
             return (
               <div
