@@ -82,9 +82,12 @@ bench: deps
 	python3 scripts/bench-table.py target/criterion
 	$(MAKE) bench-desktop
 
-# The desktop app on a 1,000,000-event case: first rows, scroll frame times, memory.
-bench-desktop: desktop
-	scripts/e2e.sh tests/e2e/scale.mjs
+# The release build of the desktop app on a 1,000,000-event case: first rows, scroll frame times,
+# memory. SCALE_SCROLL_SECONDS=40 scrolls for longer.
+bench-desktop: deps ui
+	cargo build --release --locked -p casebook-desktop -p casebook-cli
+	CASEBOOK_DESKTOP_BIN=target/release/casebook-desktop CASEBOOK_CLI_BIN=target/release/casebook \
+	  scripts/e2e.sh tests/e2e/scale.mjs
 
 # Each fuzz target for FUZZ_SECONDS, seeded from fuzz/seeds. Needs `cargo install cargo-fuzz`;
 # RUSTC_BOOTSTRAP lets the stable toolchain take the sanitizer flags cargo-fuzz passes.

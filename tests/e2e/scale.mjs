@@ -1,6 +1,7 @@
 // The desktop app with a 1,000,000-event case: time from opening the Timeline tab to the first rows,
-// scroll frame times while scrolling fast through the virtualized table, and the app's memory
-// (the Rust process plus WebKit's web and network processes). Run by `make bench-desktop`, under
+// scroll frame times while scrolling fast through the virtualized table (down, then back up through
+// rows the window let go of, then a jump to the top), and the app's memory (the Rust process plus
+// WebKit's web and network processes). Run by `make bench-desktop` on the release build, under
 // Xvfb in a network namespace like the E2E test (scripts/e2e.sh tests/e2e/scale.mjs).
 //
 // Prints one JSON line of figures and writes it to target/e2e-scale/figures.json.
