@@ -204,4 +204,23 @@ describe("TimelineTab", () => {
     });
     expect(screen.getByText(/text index covers 50%/)).toBeTruthy();
   });
+
+  it("starts another filter's list at its top", async () => {
+    const events = Array.from({ length: 300 }, (_, i) => row(i, { keyEvent: false, host: i % 2 ? "FS-01" : "WS-7" }));
+    mocked.timelinePage.mockImplementation(async (_case, filter) => ({
+      events: filter.host ? events.filter((e) => e.host === filter.host) : events,
+      next: null,
+      indexCoverage: null,
+    }));
+    renderTab();
+    await waitFor(() => expect(screen.getAllByTestId("timeline-row").length).toBeGreaterThan(20));
+    const scroller = screen.getByTestId("timeline-scroll");
+    Object.defineProperty(scroller, "scrollTop", { configurable: true, value: 28 * 200 });
+    fireEvent.scroll(scroller);
+    await waitFor(() => expect(screen.queryByText("event 0")).toBeNull());
+    fireEvent.change(screen.getByLabelText("Host"), { target: { value: "FS-01" } });
+    await waitFor(() => expect(screen.getByText("event 1")).toBeTruthy());
+    expect(screen.getByTestId("timeline-scroll")).not.toBe(scroller);
+    expect(screen.getAllByTestId("event-description")[0].textContent).toBe("event 1");
+  });
 });

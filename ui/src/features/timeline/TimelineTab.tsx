@@ -159,6 +159,8 @@ export function TimelineTab({ caseId, onChanged }: { caseId: string; onChanged?:
         {filtered ? " · filtered" : ""}
       </div>
       <TimelineTable
+        // Another filter is another list: it starts at its top.
+        key={JSON.stringify(filter)}
         rows={tl.rows}
         offset={tl.offset}
         known={tl.extent}
