@@ -288,12 +288,9 @@ impl Store {
             "SELECT {RECORD_COLS} FROM {from} JOIN commits c ON c.seq = r.created_seq \
              WHERE r.case_seq = ?1 AND r.kind = 1 AND r.deleted = 0"
         );
-        let (t, id, cmp, order) = match seek {
-            Some(Seek::After(t, id)) => (Some(t), Some(id), ">", "ASC"),
-            Some(Seek::Before(t, id)) => (Some(t), Some(id), "<", "DESC"),
-            None => (None, None, "", "ASC"),
-        };
-        if let (Some(t), Some(id)) = (t, id) {
+        let backwards = matches!(seek, Some(Seek::Before(..)));
+        if let Some(Seek::After(t, id) | Seek::Before(t, id)) = seek {
+            let cmp = if backwards { "<" } else { ">" };
             args.push(t.into());
             args.push(id.as_bytes().to_vec().into());
             sql.push_str(&format!(" AND (r.occurred_at, r.id) {cmp} (?{}, ?{})", args.len() - 1, args.len()));
@@ -321,10 +318,11 @@ impl Store {
         }
         args.push(i64::from(limit).into());
         // Reading back, the index is walked backwards from the cursor; the page is then turned round.
+        let order = if backwards { "DESC" } else { "ASC" };
         sql.push_str(&format!(" ORDER BY r.occurred_at {order}, r.id {order} LIMIT ?{}", args.len()));
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = to_records(&self.conn, stmt.query_map(rusqlite::params_from_iter(args), record_row)?)?;
-        if order == "DESC" {
+        if backwards {
             rows.reverse();
         }
         Ok(rows)
