@@ -17,6 +17,7 @@ pub mod demo;
 pub mod dto;
 pub mod inbox_watch;
 pub mod state;
+pub mod web_engine;
 
 use std::path::PathBuf;
 

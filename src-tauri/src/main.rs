@@ -17,6 +17,8 @@ fn default_dir() -> PathBuf {
 
 #[allow(clippy::print_stderr)]
 fn main() -> ExitCode {
+    // Before anything loads GTK or WebKit: the web process inherits the environment set here.
+    casebook_desktop::web_engine::ensure_options();
     let mut dir = None;
     let mut demo = false;
     for arg in std::env::args_os().skip(1) {

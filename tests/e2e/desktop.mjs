@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 import { KEY, sleep, startApp } from "./webdriver.mjs";
-import { memoryMiB } from "./memory.mjs";
+import { memoryMiB, webEngineOptions } from "./memory.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const app = process.env.CASEBOOK_DESKTOP_BIN || join(root, "target/debug/casebook-desktop");
@@ -249,6 +249,17 @@ try {
 
   const banner = await s.findAll("error-banner");
   if (banner.length > 0) throw new Error(`an error banner is showing: ${await s.text(banner[0])}`);
+  // The web process must run with the heap options of src-tauri/src/web_engine.rs.
+  const engines = webEngineOptions();
+  if (engines.length === 0) throw new Error("no web process of the app was found");
+  for (const options of engines) {
+    for (const want of ["JSC_largeHeapSize=8388608", "JSC_aggressiveHeapThresholdInMB=4000000"]) {
+      if (!options.includes(want)) {
+        throw new Error(`the web process runs without ${want} (it has: ${options.join(" ") || "none"})`);
+      }
+    }
+  }
+  console.log(`  web engine options: ${engines[0].join(" ")}`);
   console.log(`  app memory with a 3-event case (MiB): ${JSON.stringify(memoryMiB())}`);
   console.log("desktop e2e: passed");
 } catch (e) {

@@ -61,6 +61,23 @@ function addFrames(pid, frames) {
   return !hidden;
 }
 
+/** The JavaScriptCore options (`JSC_*` variables) in the environment of each of the app's web
+ * processes, as `NAME=value` strings; one array per process. */
+export function webEngineOptions() {
+  return appProcesses()
+    .filter(({ comm }) => comm.startsWith("WebKitWebProces"))
+    .map(({ pid }) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, "utf8")
+          .split("\0")
+          .filter((v) => v.startsWith("JSC_"));
+      } catch {
+        return null; // exited meanwhile
+      }
+    })
+    .filter((options) => options !== null);
+}
+
 /** Memory of the app in MiB, three ways:
  * - `rss`: resident set per process, and `rss_total` their sum. Each process counts every shared
  *   page it maps (WebKit's and LLVM's libraries are in all three), so the sum counts the same RAM

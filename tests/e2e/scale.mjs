@@ -11,7 +11,7 @@ import { createWriteStream, existsSync, mkdirSync, writeFileSync } from "node:fs
 import { join, resolve } from "node:path";
 
 import { sleep, startApp } from "./webdriver.mjs";
-import { memoryMiB } from "./memory.mjs";
+import { memoryMiB, webEngineOptions } from "./memory.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
 const app = process.env.CASEBOOK_DESKTOP_BIN || join(root, "target/debug/casebook-desktop");
@@ -134,6 +134,7 @@ try {
   execFileSync("import", ["-window", "root", join(out, "timeline-1m-scrolled.png")]);
   const figures = {
     events: EVENTS,
+    web_engine_options: webEngineOptions()[0] ?? [],
     first_rows_ms: { median: Math.round(quantile(firstRows, 0.5)), all: firstRows.map((x) => Math.round(x)) },
     scroll: { ...framesOf(scroll), rows_scrolled: Math.round(scroll.top / 28) },
     memory_at_first_rows_mib: memoryAtFirstRows,
