@@ -128,6 +128,7 @@ try {
     p50_ms: quantile(run.frames, 0.5),
     p99_ms: quantile(run.frames, 0.99),
     max_ms: Math.max(...run.frames),
+    over_50_ms: run.frames.filter((f) => f > 50).length,
     rows_in_view_after_ms: Math.round(run.settle),
   });
   const scroll = await scrollFor(SCROLL_SECONDS, 2000);

@@ -18,6 +18,7 @@ vi.mock("../../ipc", () => ({
 import { api } from "../../ipc";
 import { ErrorProvider, ErrorBanner } from "../../components/errors";
 import { TimelineTab } from "./TimelineTab";
+import { OVERSCAN } from "./TimelineTable";
 
 const mocked = vi.mocked(api);
 const T0 = Date.UTC(2026, 10, 2, 1, 5) * 1000;
@@ -94,7 +95,7 @@ describe("TimelineTab", () => {
     const events = Array.from({ length: 300 }, (_, i) => row(i, { keyEvent: false }));
     mocked.timelinePage.mockResolvedValue({ events, next: null, indexCoverage: null });
     renderTab();
-    await waitFor(() => expect(screen.getAllByTestId("timeline-row").length).toBeGreaterThan(20));
+    await waitFor(() => expect(screen.getAllByTestId("timeline-row").length).toBeGreaterThan(OVERSCAN));
     const scroller = screen.getByTestId("timeline-scroll");
     const scrollTo = (rowIndex: number) => {
       Object.defineProperty(scroller, "scrollTop", { configurable: true, value: 28 * rowIndex });
@@ -213,7 +214,7 @@ describe("TimelineTab", () => {
       indexCoverage: null,
     }));
     renderTab();
-    await waitFor(() => expect(screen.getAllByTestId("timeline-row").length).toBeGreaterThan(20));
+    await waitFor(() => expect(screen.getAllByTestId("timeline-row").length).toBeGreaterThan(OVERSCAN));
     const scroller = screen.getByTestId("timeline-scroll");
     Object.defineProperty(scroller, "scrollTop", { configurable: true, value: 28 * 200 });
     fireEvent.scroll(scroller);
