@@ -10,9 +10,9 @@
 //! Timeline rows read in pages live a few seconds, so they are promoted, and the rows the table has
 //! let go of die in the old generation. That generation is collected only once it has grown to about
 //! twice the young one, and the allocator keeps the pages it freed. With the options below, JSC
-//! grows the heap by its ordinary factor and collects the young generation every 8 MB. The web
-//! process then stays ~90 MiB smaller after a 40 s scroll of a 1,000,000-event case, with the same
-//! frame times (README, desktop figures).
+//! grows the heap by its ordinary factor and collects the young generation every 8 MB. After a 40 s
+//! scroll of a 1,000,000-event case the web process is then 45–100 MiB smaller (250 MiB instead of
+//! 293–355 over two days of runs), with the same frame times (README, desktop figures).
 //!
 //! Invariant: options a user set themselves are left alone. When none of ours is set, the app starts
 //! itself again once with them, before GTK or WebKit load anything. `exec` keeps the process id, so
