@@ -18,8 +18,6 @@
 //! itself again once with them, before GTK or WebKit load anything. `exec` keeps the process id, so
 //! launchers and WebDriver see one process.
 
-use std::ffi::OsStr;
-
 /// The options, as the environment variables JavaScriptCore reads.
 pub const JSC_OPTIONS: [(&str, &str); 2] = [
     // "Aggressive" growth applies from this much RAM up; set above any laptop's, it never does.
@@ -28,19 +26,17 @@ pub const JSC_OPTIONS: [(&str, &str); 2] = [
     ("JSC_largeHeapSize", "8388608"),
 ];
 
-/// The variables to add before the web engine starts: all of [`JSC_OPTIONS`] when `var` (the
-/// environment) has none of them, else none (a user who set one is in charge of the rest).
-pub fn missing_options(
-    var: impl Fn(&str) -> Option<std::ffi::OsString>,
-) -> Vec<(&'static str, &'static str)> {
-    if JSC_OPTIONS.iter().any(|(name, _)| var(name).is_some()) { Vec::new() } else { JSC_OPTIONS.to_vec() }
+/// The variables to add before the web engine starts: all of [`JSC_OPTIONS`] when `is_set` (of the
+/// environment) holds for none of them, else none (a user who set one is in charge of the rest).
+pub fn missing_options(is_set: impl Fn(&str) -> bool) -> Vec<(&'static str, &'static str)> {
+    if JSC_OPTIONS.iter().any(|(name, _)| is_set(name)) { Vec::new() } else { JSC_OPTIONS.to_vec() }
 }
 
 /// Replaces this process with the same program, the same arguments and the JavaScriptCore options
 /// added, when they are missing. Returns (to go on unchanged) when they are already set, or when
 /// the program cannot be started again; the app then runs with JavaScriptCore's defaults.
 pub fn ensure_options() {
-    let add = missing_options(|name| std::env::var_os(name));
+    let add = missing_options(|name| std::env::var_os(name).is_some());
     if add.is_empty() {
         return;
     }
@@ -54,7 +50,7 @@ pub fn ensure_options() {
             command.arg0(name);
         }
         for (name, value) in add {
-            command.env(name, OsStr::new(value));
+            command.env(name, value);
         }
         // Only returns on failure; then go on in this process.
         let _ = command.exec();
@@ -67,15 +63,13 @@ mod tests {
 
     #[test]
     fn all_options_are_added_when_none_is_set() {
-        assert_eq!(missing_options(|_| None), JSC_OPTIONS.to_vec());
+        assert_eq!(missing_options(|_| false), JSC_OPTIONS.to_vec());
     }
 
     #[test]
     fn a_user_who_set_one_option_keeps_the_engine_defaults_for_the_rest() {
-        let set = |name: &str| (name == "JSC_largeHeapSize").then(|| "33554432".into());
-        assert!(missing_options(set).is_empty());
-        let other = |name: &str| (name == "JSC_logGC").then(|| "1".into());
-        assert_eq!(missing_options(other), JSC_OPTIONS.to_vec());
+        assert!(missing_options(|name| name == "JSC_largeHeapSize").is_empty());
+        assert_eq!(missing_options(|name| name == "JSC_logGC"), JSC_OPTIONS.to_vec());
     }
 
     #[test]
