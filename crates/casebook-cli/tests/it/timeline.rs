@@ -146,9 +146,25 @@ print(c.execute('pragma integrity_check').fetchone()[0])
 
 /// Kills the CLI with SIGKILL at random moments of a large import, 50 times: the vault always opens,
 /// passes `PRAGMA integrity_check` (stock SQLCipher) and `casebook verify`, and holds none or all of
-/// that import's events.
+/// that import's events. The 50 rounds run in two vaults side by side, 25 each, so the test takes
+/// half the time on two cores.
 #[test]
 fn sigkill_during_an_import_leaves_none_or_all() {
+    let lanes: Vec<(u32, u32)> = std::thread::scope(|s| {
+        let lanes: Vec<_> = [0x9e37_79b9_7f4a_7c15u64, 0xd1b5_4a32_d192_ed03]
+            .into_iter()
+            .map(|seed| s.spawn(move || kill_imports(seed, 25)))
+            .collect();
+        lanes.into_iter().map(|lane| lane.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    });
+    let (killed, finished) = lanes.iter().fold((0, 0), |(k, f), (lk, lf)| (k + lk, f + lf));
+    assert_eq!(killed + finished, 50);
+    assert!(killed >= 10, "only {killed} of 50 imports were interrupted ({finished} finished)");
+}
+
+/// `rounds` imports into one fresh vault, each killed after a delay drawn from `seed` (or left to
+/// finish when it is quicker), each followed by the checks; returns (killed, finished).
+fn kill_imports(mut seed: u64, rounds: u32) -> (u32, u32) {
     let (env, case) = env_case();
     let csv = env.path("big.csv");
     let rows = 8_000;
@@ -158,10 +174,9 @@ fn sigkill_during_an_import_leaves_none_or_all() {
     let probe_case = env.new_case("probe", &[]);
     env.json(&["import", "timeline", &probe_case, csv.to_str().unwrap()]);
     let span = t0.elapsed().as_millis() as u64;
-    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     let mut expected = 0u64;
     let (mut killed, mut finished) = (0, 0);
-    for round in 0..50 {
+    for round in 0..rounds {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
@@ -207,5 +222,5 @@ fn sigkill_during_an_import_leaves_none_or_all() {
         );
         expected = n;
     }
-    assert!(killed >= 10, "only {killed} of 50 imports were interrupted ({finished} finished)");
+    (killed, finished)
 }
