@@ -68,12 +68,23 @@ try {
   const weak = await s.text(meter);
   await s.type("setup-passphrase", " and then some real words: " + PASS);
   await s.waitFor("the strength meter to change", async () => (await s.text(meter)) !== weak);
-  // Clear and type the real passphrase.
-  await s.script(`document.querySelector('[data-testid="setup-passphrase"]').value = ""`);
-  const pp = await s.find("setup-passphrase");
-  await s.cmd("POST", `/element/${pp}/clear`, {});
-  await s.type("setup-passphrase", PASS);
-  await s.type("setup-confirm", PASS);
+  // Clear and type the real passphrase, until each field holds exactly it for a moment: once in CI
+  // the field kept the text typed above (keys still arriving after the clear, as it seemed).
+  const holds = async (testid) => {
+    const value = () => s.script(`return document.querySelector('[data-testid="${testid}"]').value`);
+    if ((await value()) !== PASS) return false;
+    await sleep(300);
+    return (await value()) === PASS;
+  };
+  for (const field of ["setup-passphrase", "setup-confirm"]) {
+    await s.waitFor(`the ${field} field to hold the passphrase`, async () => {
+      if (await holds(field)) return true;
+      await s.script(`document.querySelector('[data-testid="${field}"]').value = ""`);
+      await s.cmd("POST", `/element/${await s.find(field)}/clear`, {});
+      await s.type(field, PASS);
+      return holds(field);
+    });
+  }
   screenshot("first-run-filled");
   await s.click("setup-submit");
 
