@@ -554,7 +554,12 @@ try {
   await context.addInitScript({ path: join(ui, "flow/fake-backend.js") });
   // FLOW=<text> runs only the flows whose name contains it (for chasing one failure).
   const only = process.env.FLOW ?? "";
-  for (const [name, flow] of Object.entries(flows).filter(([n]) => n.includes(only))) {
+  const chosen = Object.entries(flows).filter(([n]) => n.includes(only));
+  if (chosen.length === 0) {
+    failed++;
+    console.error(`FAIL no flow name contains FLOW=${JSON.stringify(only)}`);
+  }
+  for (const [name, flow] of chosen) {
     const page = await context.newPage();
     const problems = [];
     page.on("console", (m) => {
